@@ -1,0 +1,2 @@
+from . import crm_business_field
+from . import product_category

@@ -1,0 +1,19 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "ERP Transfer",
+    "summary": "Won opportunity to sales order, order confirmation numbering, "
+    "text blocks, document filing and external ERP adapters",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "CRM Phases Contributors",
+    "website": "https://github.com/crm-phases/odoo-crm-phases",
+    "maintainers": ["crm-phases"],
+    "development_status": "Alpha",
+    "depends": ["crm_phases", "sale_management", "account"],
+    "data": [],
+    "demo": [
+        "demo/sale_order_demo.xml",
+    ],
+    "installable": True,
+}

