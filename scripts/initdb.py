@@ -4,7 +4,8 @@ Works against any Odoo 18 (source tree or the official docker image): everything
 the known options is handed to Odoo's own configuration parser (``-c odoo.conf``,
 ``--addons-path=...``, ``--db_host=...``).
 
-    python initdb.py --db crm_phases [--lang de_DE] [--country DE] [--no-demo] -- -c odoo.conf
+    python initdb.py --db crm_phases [--lang de_DE] [--country DE] [--no-demo] \
+        -- -c odoo.conf
 """
 
 import argparse

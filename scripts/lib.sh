@@ -3,6 +3,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ODOO_PATH="${ODOO_PATH:-/opt/odoo}"
 VENV="${VENV:-$ROOT/.venv}"
+LINT_VENV="${LINT_VENV:-$ROOT/.venv-lint}"
 PYTHON="${PYTHON:-python3.11}"
 OUR_ADDONS="crm_phases,erp_transfer,mailmerge_letters"
 DATA_DIR="${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}"
@@ -54,4 +55,52 @@ odoo_bin() {
 
 free_port() {
     "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+db_exists() { [ "$(psql -X -Atq -d postgres -c "select 1 from pg_database where datname='$1'")" = 1 ]; }
+
+drop_db() {
+    dropdb --if-exists "$1" >/dev/null 2>&1 || die "could not drop database $1 (still in use?)"
+    rm -rf "$DATA_DIR/filestore/$1"
+}
+
+# prepare_test_db DB LOGDIR: a fresh database DB holding Odoo's modules that our addons
+# depend on (not ours). They are installed once into a template database keyed by what
+# decides its content (Odoo's commit, the dependencies, requirements.txt); each call
+# copies the template and its filestore.
+prepare_test_db() {
+    local db=$1 logdir=$2 deps odoo_rev key template old
+    deps=$("$VENV/bin/python" - "$ROOT/addons" "$OUR_ADDONS" <<'PY'
+import ast, pathlib, sys
+ours = set(sys.argv[2].split(","))
+deps = set()
+for name in ours:
+    manifest = ast.literal_eval((pathlib.Path(sys.argv[1]) / name / "__manifest__.py").read_text())
+    deps |= set(manifest.get("depends", [])) - ours
+print(",".join(sorted(deps)))
+PY
+)
+    odoo_rev=$(git -C "$ODOO_PATH" rev-parse HEAD 2>/dev/null || sed -n 's/^version_info = //p' "$ODOO_PATH/odoo/release.py")
+    key=$(printf '%s\n' "$odoo_rev" "$deps" "$(cat "$ROOT/requirements.txt")" | sha256sum | cut -c1-12)
+    template="crm_phases_tmpl_$key"
+    if ! db_exists "$template"; then
+        info "building template database $template with $deps (once per Odoo/dependency change)"
+        for old in $(psql -X -Atq -d postgres -c "select datname from pg_database where datname like 'crm\_phases\_tmpl\_%'"); do
+            drop_db "$old"
+        done
+        if ! odoo_bin -d "$template" -i "$deps" --stop-after-init --log-level=warn \
+            --http-port="$(free_port)" >"$logdir/template.log" 2>&1 \
+            || grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$logdir/template.log"; then
+            tail -n 30 "$logdir/template.log" >&2
+            drop_db "$template"
+            die "installing Odoo's modules ($deps) into $template failed; log: $logdir/template.log"
+        fi
+    fi
+    info "fresh database $db from $template"
+    drop_db "$db"
+    createdb -T "$template" "$db" || die "could not create database $db from $template"
+    if [ -d "$DATA_DIR/filestore/$template" ]; then
+        mkdir -p "$DATA_DIR/filestore"
+        cp -a "$DATA_DIR/filestore/$template" "$DATA_DIR/filestore/$db"
+    fi
 }

@@ -47,9 +47,14 @@ def parse(lines):
             continue
         if msg.startswith(("FAIL: ", "ERROR: ")) and level == "ERROR":
             kind, _, desc = msg.partition(": ")
-            key = (logger, desc.split(" ", 1)[0] if desc.startswith("Subtest") else desc)
-            test = tests.get(key) or tests.get(current) or tests.setdefault(
-                (logger, desc), {"status": "passed", "text": []}
+            key = (
+                logger,
+                desc.split(" ", 1)[0] if desc.startswith("Subtest") else desc,
+            )
+            test = (
+                tests.get(key)
+                or tests.get(current)
+                or tests.setdefault((logger, desc), {"status": "passed", "text": []})
             )
             test["status"] = "failed" if kind == "FAIL" else "error"
             test["text"].append(msg)
@@ -81,12 +86,16 @@ def write_junit(tests, log_errors, result, path):
         elif test["status"] == "skipped":
             ET.SubElement(case, "skipped", message=text[:200])
     for index, entry in enumerate(log_errors, 1):
-        case = ET.SubElement(suite, "testcase", classname="odoo.log", name=f"error_{index}")
+        case = ET.SubElement(
+            suite, "testcase", classname="odoo.log", name=f"error_{index}"
+        )
         ET.SubElement(case, "error", message=entry[0][:200]).text = "\n".join(entry)
     if result is None:
         case = ET.SubElement(suite, "testcase", classname="odoo.runner", name="result")
         ET.SubElement(
-            case, "error", message="Odoo's test runner printed no result line (crashed?)"
+            case,
+            "error",
+            message="Odoo's test runner printed no result line (crashed?)",
         )
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 

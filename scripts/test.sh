@@ -16,49 +16,7 @@ require_postgres
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.xml "$RESULTS"/*.log "$RESULTS"/summary.txt
 
-# Odoo's modules we build on, installed once into a template database keyed by what
-# decides its content; every run copies it (with its filestore) into a fresh database.
-deps=$("$VENV/bin/python" - "$ROOT/addons" "$OUR_ADDONS" <<'PY'
-import ast, pathlib, sys
-ours = set(sys.argv[2].split(","))
-deps = set()
-for name in ours:
-    manifest = ast.literal_eval((pathlib.Path(sys.argv[1]) / name / "__manifest__.py").read_text())
-    deps |= set(manifest.get("depends", [])) - ours
-print(",".join(sorted(deps)))
-PY
-)
-odoo_rev=$(git -C "$ODOO_PATH" rev-parse HEAD 2>/dev/null || sed -n 's/^version_info = //p' "$ODOO_PATH/odoo/release.py")
-key=$(printf '%s\n' "$odoo_rev" "$deps" "$(cat "$ROOT/requirements.txt")" | sha256sum | cut -c1-12)
-TEMPLATE="crm_phases_tmpl_$key"
-
-db_exists() { [ "$(psql -X -Atq -d postgres -c "select 1 from pg_database where datname='$1'")" = 1 ]; }
-drop_db() {
-    dropdb --if-exists "$1" >/dev/null 2>&1 || die "could not drop database $1 (still in use?)"
-    rm -rf "$DATA_DIR/filestore/$1"
-}
-
-if ! db_exists "$TEMPLATE"; then
-    info "building template database $TEMPLATE with $deps (once per Odoo/dependency change)"
-    for old in $(psql -X -Atq -d postgres -c "select datname from pg_database where datname like 'crm\_phases\_tmpl\_%'"); do
-        drop_db "$old"
-    done
-    if ! odoo_bin -d "$TEMPLATE" -i "$deps" --stop-after-init --log-level=warn \
-        --http-port="$(free_port)" >"$RESULTS/template.log" 2>&1 \
-        || grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$RESULTS/template.log"; then
-        tail -n 30 "$RESULTS/template.log" >&2
-        drop_db "$TEMPLATE"
-        die "installing Odoo's modules ($deps) into $TEMPLATE failed; log: $RESULTS/template.log"
-    fi
-fi
-
-info "fresh database $DB from $TEMPLATE"
-drop_db "$DB"
-createdb -T "$TEMPLATE" "$DB" || die "could not create database $DB from $TEMPLATE"
-if [ -d "$DATA_DIR/filestore/$TEMPLATE" ]; then
-    mkdir -p "$DATA_DIR/filestore"
-    cp -a "$DATA_DIR/filestore/$TEMPLATE" "$DATA_DIR/filestore/$DB"
-fi
+prepare_test_db "$DB" "$RESULTS"
 
 tags=$(printf '/%s,' ${OUR_ADDONS//,/ }); tags=${tags%,}
 info "Odoo test runner: install $OUR_ADDONS, --test-tags $tags"

@@ -48,16 +48,26 @@ class OdooRPC:
 
     def execute(self, model, method, *args, **kwargs):
         return self.call(
-            "object", "execute_kw", self.db, self.uid, self.password, model, method,
-            list(args), kwargs,
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            self.password,
+            model,
+            method,
+            list(args),
+            kwargs,
         )
 
     def ref(self, xmlid):
         """Database id of an XML id, the way external programs look them up."""
         module, name = xmlid.split(".")
         found = self.execute(
-            "ir.model.data", "search_read",
-            [("module", "=", module), ("name", "=", name)], ["res_id"], limit=1,
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            ["res_id"],
+            limit=1,
         )
         if not found:
             raise KeyError(xmlid)

@@ -6,7 +6,6 @@ class ProductCategory(models.Model):
 
     business_field_id = fields.Many2one(
         "crm.business.field",
-        string="Business Field",
         ondelete="restrict",
         help="Products of this category belong to this business field: what a customer "
         "buys here sets the contact's business fields.",

@@ -6,10 +6,16 @@ class TestPostalObjection(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        new_test_user(cls.env, login="salesman", groups="sales_team.group_sale_salesman")
+        new_test_user(
+            cls.env, login="salesman", groups="sales_team.group_sale_salesman"
+        )
         cls.partners = cls.env["res.partner"].create(
             [
-                {"firstname": "Hans", "lastname": "Müller", "email": "hans@example.com"},
+                {
+                    "firstname": "Hans",
+                    "lastname": "Müller",
+                    "email": "hans@example.com",
+                },
                 {"firstname": "Anna", "lastname": "Schmidt", "postal_objection": True},
             ]
         )
@@ -28,14 +34,18 @@ class TestPostalObjection(TransactionCase):
 
     def test_objection_is_tracked(self):
         """Who set the objection, and when, stays in the contact's history."""
-        partner = self.env["res.partner"].create([{"firstname": "Jürgen", "lastname": "Weiß"}])
+        partner = self.env["res.partner"].create(
+            [{"firstname": "Jürgen", "lastname": "Weiß"}]
+        )
         self.flush_tracking()
         partner.postal_objection = True
         self.flush_tracking()
         tracking = partner.message_ids.tracking_value_ids.filtered(
             lambda t: t.field_id.name == "postal_objection"
         )
-        self.assertRecordValues(tracking, [{"old_value_integer": 0, "new_value_integer": 1}])
+        self.assertRecordValues(
+            tracking, [{"old_value_integer": 0, "new_value_integer": 1}]
+        )
 
     def flush_tracking(self):
         """Tracking values are written at commit time: run that step now."""
