@@ -25,6 +25,7 @@ def main(argv):
     parser.add_argument("--db", required=True)
     parser.add_argument("--lang", default="de_DE")
     parser.add_argument("--country", default="DE")
+    parser.add_argument("--tz", default="Europe/Berlin")
     parser.add_argument("--no-demo", action="store_true")
     parser.add_argument("odoo_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -38,6 +39,10 @@ def main(argv):
         )
         if not db_service.exp_db_exist(args.db):
             sys.exit(f"error: could not create database {args.db}; see the log above.")
+        with odoo.modules.registry.Registry(args.db).cursor() as cr:
+            # Germany spans two time zones in Odoo's table, so Odoo sets none itself.
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["res.users"].search([]).write({"tz": args.tz})
     registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -48,6 +53,14 @@ def main(argv):
         if missing:
             _logger.info("installing %s", ", ".join(missing.mapped("name")))
             missing.button_immediate_install()
+    with registry.cursor() as cr:
+        # Odoo installs a module without its demo data when that fails, with a mere
+        # warning: a demo database without the seed's world is not what was asked for.
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        modules = env["ir.module.module"].search([("name", "in", ADDONS)])
+        if env.ref("base.module_base").demo and not all(modules.mapped("demo")):
+            no_demo = modules.filtered(lambda m: not m.demo).mapped("name")
+            sys.exit(f"error: demo data of {', '.join(no_demo)} failed; see the log above.")
     return 0
 
 

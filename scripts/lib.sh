@@ -36,8 +36,9 @@ port_free() {
     "$VENV/bin/python" - "$1" <<'PY'
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Odoo's server does
 try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
+    s.bind(("0.0.0.0", int(sys.argv[1])))
 except OSError:
     sys.exit(1)
 PY
@@ -85,12 +86,13 @@ PY
     template="crm_phases_tmpl_$key"
     if ! db_exists "$template"; then
         info "building template database $template with $deps (once per Odoo/dependency change)"
-        for old in $(psql -X -Atq -d postgres -c "select datname from pg_database where datname like 'crm\_phases\_tmpl\_%'"); do
+        # keep the two newest other templates (other branches/worktrees), drop older ones
+        for old in $(psql -X -Atq -d postgres -c "select datname from pg_database where datname like 'crm\_phases\_tmpl\_%' order by oid desc offset 2"); do
             drop_db "$old"
         done
         if ! odoo_bin -d "$template" -i "$deps" --stop-after-init --log-level=warn \
             --http-port="$(free_port)" >"$logdir/template.log" 2>&1 \
-            || grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$logdir/template.log"; then
+            || grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |demo data failed' "$logdir/template.log"; then
             tail -n 30 "$logdir/template.log" >&2
             drop_db "$template"
             die "installing Odoo's modules ($deps) into $template failed; log: $logdir/template.log"
@@ -98,7 +100,13 @@ PY
     fi
     info "fresh database $db from $template"
     drop_db "$db"
-    createdb -T "$template" "$db" || die "could not create database $db from $template"
+    # another run copying the same template at this moment makes CREATE DATABASE fail
+    local try
+    for try in 1 2 3 4 5 6; do
+        createdb -T "$template" "$db" 2>/dev/null && break
+        [ "$try" -lt 6 ] || die "could not create database $db from $template (template in use?)"
+        sleep 5
+    done
     if [ -d "$DATA_DIR/filestore/$template" ]; then
         mkdir -p "$DATA_DIR/filestore"
         cp -a "$DATA_DIR/filestore/$template" "$DATA_DIR/filestore/$db"

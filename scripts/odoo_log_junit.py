@@ -2,9 +2,10 @@
 
 Odoo's runner logs ``Starting Class.test ...`` before each test, ``FAIL:``/``ERROR:``
 with the traceback for each failure and ``skipped`` for skips, then one line
-``odoo.tests.result: F failed, E error(s) of T tests``. Any other ERROR or CRITICAL
-line (a module that failed to load, an exception in a post-install hook) is a failure
-too: the run must not look green when Odoo crashed around the tests.
+``odoo.tests.result: F failed, E error(s) of T tests``. Any other WARNING, ERROR or
+CRITICAL line is a failure too, as on Odoo's runbot: a module that failed to load, demo
+data that failed and was skipped (a mere WARNING), an exception in a hook. The run must
+not look green when Odoo went wrong around the tests.
 
 Usage: python odoo_log_junit.py LOG JUNIT_XML  -> prints "passed failed skipped"
 """
@@ -39,8 +40,7 @@ def parse(lines):
             found = RESULT.search(msg)
             if found:
                 result = tuple(int(x) for x in found.groups())
-            if level in ("ERROR", "CRITICAL"):
-                continue
+            continue
         if msg.startswith("Starting ") and msg.endswith(" ..."):
             current = (logger, msg[len("Starting ") : -len(" ...")])
             tests[current] = {"status": "passed", "text": []}
@@ -64,8 +64,8 @@ def parse(lines):
             tests[current]["status"] = "skipped"
             tests[current]["text"].append(msg)
             continue
-        if level in ("ERROR", "CRITICAL"):
-            entry = [f"{logger}: {msg}"]
+        if level in ("WARNING", "ERROR", "CRITICAL"):
+            entry = [f"{level} {logger}: {msg}"]
             log_errors.append(entry)
             pending = entry
     return tests, log_errors, result
@@ -116,7 +116,7 @@ def main(log_path, junit_path):
         failed = max(failed, runner_failed + len(log_errors))
     print(passed, failed, skipped)
     for entry in log_errors:
-        print("  log error:", entry[0][:300], file=sys.stderr)
+        print("  log:", entry[0][:300], file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ odoo_bin -d "$DB" --test-tags "$TAGS" --stop-after-init --http-port="$(free_port
 rc=$?
 read -r passed failed skipped < <("$VENV/bin/python" "$ROOT/scripts/odoo_log_junit.py" \
     "$RESULTS/odoo-tests.log" "$RESULTS/junit-upstream.xml")
-grep -E 'odoo.tests.result|(ERROR|CRITICAL) ' "$RESULTS/odoo-tests.log" | head -n 40 >&2
+grep -E 'odoo.tests.result|(WARNING|ERROR|CRITICAL) ' "$RESULTS/odoo-tests.log" | head -n 40 >&2
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 [ "$passed" -gt 0 ] || failed=$((failed + 1))
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -25,7 +25,7 @@ odoo_bin -d "$DB" -i "$OUR_ADDONS" --test-tags "$tags" --stop-after-init \
 odoo_rc=$?
 read -r o_pass o_fail o_skip < <("$VENV/bin/python" "$ROOT/scripts/odoo_log_junit.py" \
     "$RESULTS/odoo-tests.log" "$RESULTS/junit-odoo.xml")
-grep -E 'odoo.tests.result|(ERROR|CRITICAL) ' "$RESULTS/odoo-tests.log" | grep -v '^Traceback' | head -n 40 >&2
+grep -E 'odoo.tests.result|(WARNING|ERROR|CRITICAL) ' "$RESULTS/odoo-tests.log" | grep -v '^Traceback' | head -n 40 >&2
 if [ "$odoo_rc" -ne 0 ] && [ "$o_fail" -eq 0 ]; then
     o_fail=1
     echo "Odoo's test runner exited with $odoo_rc" >&2

@@ -96,6 +96,23 @@ def test_error_logged_outside_tests_is_a_failure(tmp_path):
     assert junit.find("testcase[@classname='odoo.log']") is not None
 
 
+def test_skipped_demo_data_is_a_failure(tmp_path):
+    """Odoo only warns when demo data fails, and installs the module without it."""
+    _passed, failed, _skipped, _junit = read(
+        tmp_path,
+        line(
+            "Module erp_transfer demo data failed to install, installed without demo data",
+            level="WARNING",
+            logger="odoo.modules.loading",
+        ),
+        "Traceback (most recent call last):",
+        "ValueError: Wrong value for res.partner.lang: 'de_DE'",
+        line("Starting TestX.test_a ... "),
+        RESULT_OK,
+    )
+    assert failed == 1
+
+
 def test_zero_tests_is_reported_as_zero(tmp_path):
     passed, failed, skipped, _junit = read(
         tmp_path,

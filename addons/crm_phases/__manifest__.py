@@ -19,6 +19,7 @@
         "views/crm_phases_menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
