@@ -60,7 +60,9 @@ def main(argv):
         modules = env["ir.module.module"].search([("name", "in", ADDONS)])
         if env.ref("base.module_base").demo and not all(modules.mapped("demo")):
             no_demo = modules.filtered(lambda m: not m.demo).mapped("name")
-            sys.exit(f"error: demo data of {', '.join(no_demo)} failed; see the log above.")
+            sys.exit(
+                f"error: demo data of {', '.join(no_demo)} failed; see the log above."
+            )
     return 0
 
 

@@ -101,7 +101,8 @@ def test_skipped_demo_data_is_a_failure(tmp_path):
     _passed, failed, _skipped, _junit = read(
         tmp_path,
         line(
-            "Module erp_transfer demo data failed to install, installed without demo data",
+            "Module erp_transfer demo data failed to install, "
+            "installed without demo data",
             level="WARNING",
             logger="odoo.modules.loading",
         ),
