@@ -1,1 +1,2 @@
+from . import test_letter_salutation
 from . import test_postal_objection

@@ -1,14 +1,13 @@
-from odoo.tests import Form, TransactionCase, new_test_user, tagged, users
+from odoo.tests import Form, tagged, users
+
+from .common import MailmergeLettersCase
 
 
 @tagged("post_install", "-at_install")
-class TestPostalObjection(TransactionCase):
+class TestPostalObjection(MailmergeLettersCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        new_test_user(
-            cls.env, login="salesman", groups="sales_team.group_sale_salesman"
-        )
         cls.partners = cls.env["res.partner"].create(
             [
                 {
@@ -20,9 +19,9 @@ class TestPostalObjection(TransactionCase):
             ]
         )
 
-    @users("salesman")
-    def test_salesman_records_objection(self):
-        """A salesperson records the objection in the form; the filter finds it."""
+    @users("clerk")
+    def test_clerk_records_objection(self):
+        """An internal user records the objection in the form; the filter finds it."""
         partner = self.partners[0].with_env(self.env)
         self.assertFalse(partner.postal_objection)
         with Form(partner) as form:
