@@ -84,6 +84,10 @@ PY
     odoo_rev=$(git -C "$ODOO_PATH" rev-parse HEAD 2>/dev/null || sed -n 's/^version_info = //p' "$ODOO_PATH/odoo/release.py")
     key=$(printf '%s\n' "$odoo_rev" "$deps" "$(cat "$ROOT/requirements.txt")" | sha256sum | cut -c1-12)
     template="crm_phases_tmpl_$key"
+    # one run at a time builds or copies templates (parallel runs, other checkouts)
+    local lock
+    exec {lock}>"${TMPDIR:-/tmp}/crm_phases_template.lock"
+    flock "$lock"
     if ! db_exists "$template"; then
         info "building template database $template with $deps (once per Odoo/dependency change)"
         # keep the two newest other templates (other branches/worktrees), drop older ones
@@ -102,13 +106,14 @@ PY
     drop_db "$db"
     # another run copying the same template at this moment makes CREATE DATABASE fail
     local try
-    for try in 1 2 3 4 5 6; do
+    for try in $(seq 1 30); do
         createdb -T "$template" "$db" 2>/dev/null && break
-        [ "$try" -lt 6 ] || die "could not create database $db from $template (template in use?)"
+        [ "$try" -lt 30 ] || die "could not create database $db from $template (template in use?)"
         sleep 5
     done
     if [ -d "$DATA_DIR/filestore/$template" ]; then
         mkdir -p "$DATA_DIR/filestore"
         cp -a "$DATA_DIR/filestore/$template" "$DATA_DIR/filestore/$db"
     fi
+    flock -u "$lock"
 }

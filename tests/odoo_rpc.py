@@ -41,7 +41,7 @@ class OdooRPC:
             answer = json.load(response)
         if answer.get("error"):
             raise OdooRPCError(answer["error"])
-        return answer["result"]
+        return answer.get("result")  # absent when the method returned None
 
     def call(self, service, method, *args):
         return self.jsonrpc(self.url, service, method, *args)
