@@ -3,7 +3,7 @@
     "name": "CRM Phases",
     "summary": "Trade-fair acquisition, opportunities and website requests, "
     "won automation, business fields and customer status",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
@@ -17,6 +17,10 @@
         "views/crm_business_field_views.xml",
         "views/product_category_views.xml",
         "views/crm_phases_menus.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

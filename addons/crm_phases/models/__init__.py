@@ -1,2 +1,5 @@
 from . import crm_business_field
 from . import product_category
+from . import crm_lead
+from . import res_company
+from . import res_config_settings

@@ -1,0 +1,31 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    order_clerk_user_id = fields.Many2one(
+        "res.users",
+        string="Order Clerk",
+        domain=[("share", "=", False)],
+        help="Gets the task 'Create Order' when an opportunity of this company is won. "
+        "Empty: the leader of the opportunity's sales team, else its salesperson.",
+    )
+    order_handover_send_mail = fields.Boolean(
+        string="E-mail the Order Clerk",
+        help="Also send the order clerk an e-mail with the key data of the won "
+        "opportunity.",
+    )
+    order_handover_template_id = fields.Many2one(
+        "mail.template",
+        string="Order Handover E-mail Template",
+        domain=[("model", "=", "crm.lead")],
+        help="Empty: the template 'Opportunity Won: Create Order' shipped with CRM "
+        "Phases.",
+    )
+
+    def _get_order_handover_template(self):
+        self.ensure_one()
+        return self.order_handover_template_id or self.env.ref(
+            "crm_phases.mail_template_order_handover", raise_if_not_found=False
+        )
