@@ -1,5 +1,5 @@
 # Entry points of the repository (see README.md). Odoo 18 source: $(ODOO_PATH), default /opt/odoo.
-.PHONY: run test lint test-upstream bootstrap
+.PHONY: run test lint test-upstream bootstrap bench
 
 run:            ## start Odoo on http://localhost:8069 with the addons and German demo data
 	@scripts/run.sh
@@ -15,3 +15,6 @@ test-upstream:  ## Odoo's own tests of crm, sale_crm, website_crm with our addon
 
 bootstrap:      ## build .venv with Odoo's and our requirements
 	@scripts/bootstrap.sh
+
+bench:          ## benchmarks against Odoo's native paths (ratios, query counts)
+	@scripts/bench.sh

@@ -1,0 +1,139 @@
+"""Benchmarks of the addons against Odoo's native equivalent, in the same run.
+
+Each benchmark measures wall time and SQL queries of our path and of the native
+path on the same database, and reports the ratio. Everything runs in a transaction
+that is rolled back. Run it through ``make bench`` (scripts/bench.sh), which prepares
+the database; results: .benchmark-results/bench.json and a table on stdout.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from unittest.mock import patch
+
+import odoo
+from odoo import sql_db
+from odoo.tools import config
+
+BENCHMARKS = {}
+
+
+def benchmark(name):
+    def register(function):
+        BENCHMARKS[name] = function
+        return function
+
+    return register
+
+
+@contextmanager
+def measure(result):
+    """Wall time and number of SQL queries of the block, added to ``result``."""
+    queries = sql_db.sql_counter
+    start = time.perf_counter()
+    yield
+    result.setdefault("seconds", []).append(time.perf_counter() - start)
+    result.setdefault("queries", []).append(sql_db.sql_counter - queries)
+
+
+def summary(runs):
+    return {
+        "seconds": round(statistics.median(runs["seconds"]), 4),
+        "queries": int(statistics.median(runs["queries"])),
+    }
+
+
+def _won_leads(env, count, tag):
+    stage = env["crm.stage"].create([{"name": f"Bench open {tag}", "sequence": 1}])
+    return env["crm.lead"].create(
+        [
+            {
+                "name": f"Bench {tag} {index}",
+                "type": "opportunity",
+                "stage_id": stage.id,
+                "expected_revenue": 1000 + index,
+                "partner_name": f"Kunde {index} GmbH",
+            }
+            for index in range(count)
+        ]
+    )
+
+
+@benchmark("won_batch")
+def bench_won_batch(env, repeat):
+    """Opportunities won in one write: our hook (task per lead, exactly-once claim)
+    against plain crm's write, for batch sizes 20 and 200. The queries we add must
+    not grow with the batch size."""
+    env = env(context=dict(env.context, tracking_disable=True))
+    won_stage = env["crm.stage"].create([{"name": "Bench won", "is_won": True}])
+    Lead = env.registry["crm.lead"]
+    rows = []
+    for size in (20, 200):
+        ours, native = {}, {}
+        for run in range(repeat):
+            leads = _won_leads(env, size, f"ours-{size}-{run}")
+            env.flush_all()
+            with measure(ours):
+                leads.write({"stage_id": won_stage.id})
+                env.flush_all()
+            leads = _won_leads(env, size, f"native-{size}-{run}")
+            env.flush_all()
+            # plain crm: the same write without our hand-over
+            with (
+                patch.object(Lead, "_handle_newly_won", lambda self: None),
+                measure(native),
+            ):
+                leads.write({"stage_id": won_stage.id})
+                env.flush_all()
+        ours, native = summary(ours), summary(native)
+        rows.append(
+            {
+                "case": f"win {size} in one write",
+                "ours": ours,
+                "native": native,
+                "ratio": round(ours["seconds"] / native["seconds"], 2),
+                "queries_added": ours["queries"] - native["queries"],
+            }
+        )
+    return rows
+
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", nargs="*", default=list(BENCHMARKS))
+    parser.add_argument("--out", default=".benchmark-results/bench.json")
+    parser.add_argument("odoo_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    config.parse_config([a for a in args.odoo_args if a != "--"], setup_logging=True)
+    registry = odoo.modules.registry.Registry(args.db)
+    results = {}
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        for name in args.only:
+            results[name] = BENCHMARKS[name](env, args.repeat)
+            cr.rollback()
+    Path(args.out).parent.mkdir(exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2))
+    print(
+        f"{'benchmark':<34} {'ours s':>8} {'native s':>9} {'ratio':>6} "
+        f"{'ours q':>7} {'native q':>9} {'added q':>8}"
+    )
+    for name, rows in results.items():
+        for row in rows:
+            print(
+                f"{name + ': ' + row['case']:<34} {row['ours']['seconds']:>8.3f} "
+                f"{row['native']['seconds']:>9.3f} {row['ratio']:>6.2f} "
+                f"{row['ours']['queries']:>7} {row['native']['queries']:>9} "
+                f"{row['queries_added']:>8}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
