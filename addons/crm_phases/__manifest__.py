@@ -19,6 +19,7 @@
         "views/crm_phases_menus.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/crm_pipeline_xlsx_data.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
     ],

@@ -3,3 +3,4 @@ from . import product_category
 from . import crm_lead
 from . import res_company
 from . import res_config_settings
+from . import crm_pipeline_xlsx
