@@ -3,7 +3,7 @@
     "name": "CRM Phases",
     "summary": "Trade-fair acquisition, opportunities and website requests, "
     "won automation, business fields and customer status",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
@@ -13,9 +13,15 @@
     "depends": ["crm", "sale_crm", "website_crm", "mailmerge_letters"],
     "data": [
         "security/ir.model.access.csv",
+        "security/crm_campaign_activity_security.xml",
         "data/crm_business_field_data.xml",
         "views/crm_business_field_views.xml",
         "views/product_category_views.xml",
+        "wizard/crm_campaign_visitor_wizard_views.xml",
+        "wizard/crm_campaign_export_wizard_views.xml",
+        "views/crm_campaign_activity_views.xml",
+        "views/utm_campaign_views.xml",
+        "views/res_partner_views.xml",
         "views/crm_phases_menus.xml",
     ],
     "demo": [
@@ -23,6 +29,7 @@
         "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/crm_campaign_activity_demo.xml",
     ],
     "installable": True,
     "application": False,

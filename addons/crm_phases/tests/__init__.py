@@ -1,1 +1,5 @@
 from . import test_business_field
+from . import test_campaign
+from . import test_campaign_activity
+from . import test_campaign_export
+from . import test_partner_dedupe
