@@ -102,3 +102,21 @@ class TestCampaign(CrmPhasesCampaignCase):
         )
         action = campaigns[1].action_view_campaign_activities()
         self.assertEqual(len(Activity.search(action["domain"])), 2)
+
+    def test_german_labels(self):
+        """Sales staff read the handbook's words (Messe, Standgespräch)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["crm_phases"], ["de_DE"])
+        env_de = self.env(context={"lang": "de_DE"})
+        types = dict(
+            env_de["utm.campaign"]
+            ._fields["campaign_type"]
+            ._description_selection(env_de)
+        )
+        self.assertEqual(types["trade_fair"], "Messe")
+        kinds = dict(
+            env_de["crm.campaign.activity"]
+            ._fields["contact_type"]
+            ._description_selection(env_de)
+        )
+        self.assertEqual(kinds["booth"], "Standgespräch")
