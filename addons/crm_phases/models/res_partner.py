@@ -134,15 +134,10 @@ class ResPartner(models.Model):
         ]
         keys = self._crm_phases_match_key_of_vals(vals_list)
         by_email = defaultdict(list)
-        if any(emails):
+        wanted_emails = list({email for email in emails if email})
+        if wanted_emails:
             found = self.search_fetch(
-                [
-                    (
-                        "email_normalized",
-                        "in",
-                        list({email for email in emails if email}),
-                    )
-                ],
+                [("email_normalized", "in", wanted_emails)],
                 ["email_normalized", "name_company_key"],
             )
             for partner in found:

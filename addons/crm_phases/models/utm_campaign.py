@@ -146,7 +146,9 @@ class UtmCampaign(models.Model):
             "res_model": "res.partner",
             "view_mode": "list,kanban,form",
             "views": [(False, "list"), (False, "kanban"), (False, "form")],
-            "domain": [("id", "in", self._get_campaign_partners().ids)],
+            "domain": [
+                ("campaign_activity_ids", "any", self._get_campaign_activity_domain())
+            ],
             "context": {"create": False},
         }
 

@@ -39,6 +39,34 @@ class TestCampaignActivity(CrmPhasesCampaignCase):
         self.assertEqual(activity.display_name, "Intersolar Test – Hans Müller")
 
     @users("fair_salesman")
+    def test_views_load(self):
+        """The menus' views open for a salesperson."""
+        modes = ["list", "kanban", "form", "search", "pivot", "graph"]
+        views = self.env["crm.campaign.activity"].get_views([(False, m) for m in modes])
+        self.assertEqual(set(views["views"]), set(modes))
+        campaign_views = self.env["utm.campaign"].get_views(
+            [(False, "form"), (False, "list"), (False, "search")]
+        )
+        self.assertIn(
+            "campaign_activity_count", campaign_views["views"]["form"]["arch"]
+        )
+        partner_form = self.env["res.partner"].get_views([(False, "form")])
+        self.assertIn("campaign_activity_count", partner_form["views"]["form"]["arch"])
+
+    @users("fair_salesman")
+    def test_form(self):
+        """The booth's form: the salesperson picks campaign and contact."""
+        form = Form(self.env["crm.campaign.activity"])
+        form.campaign_id = self.campaign
+        form.partner_id = self.partner_mueller
+        form.contact_type = "phone"
+        form.business_field_ids.add(self.field_geothermal)
+        activity = form.save()
+        self.assertEqual(activity.partner_email, "H.Mueller@Sonnenschein-Test.example")
+        self.assertEqual(activity.campaign_type, "trade_fair")
+        self.assertEqual(activity.business_field_ids, self.field_geothermal)
+
+    @users("fair_salesman")
     def test_create_opportunities_batch_and_idempotent(self):
         anna = self.env["res.partner"].create([{"name": "Anna Schmidt"}])
         activities = self.create_activities(
