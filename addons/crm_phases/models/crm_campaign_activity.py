@@ -75,6 +75,7 @@ class CrmCampaignActivity(models.Model):
         default="registered",
         copy=False,
         index=True,
+        group_expand="_group_expand_states",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -86,6 +87,10 @@ class CrmCampaignActivity(models.Model):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
+
+    def _group_expand_states(self, states, domain):
+        """The booth's kanban shows every state, in the order of the process."""
+        return [key for key, _label in self._fields["state"].selection]
 
     @api.depends("campaign_id", "partner_id")
     def _compute_display_name(self):

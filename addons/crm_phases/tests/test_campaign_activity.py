@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged, users
 
@@ -229,3 +229,30 @@ class TestCampaignActivity(CrmPhasesCampaignCase):
         )
         self.assertEqual(newcomer.name, "Hans Müller")
         self.assertIn(self.campaign.partner_category_id, newcomer.category_id)
+
+    @users("fair_salesman")
+    def test_visitor_wizard_defaults_to_running_fair(self):
+        today = fields.Date.context_today(self.env.user)
+        running = self.env["utm.campaign"].create(
+            [
+                {
+                    "title": "Hausmesse heute",
+                    "campaign_type": "trade_fair",
+                    "date_start": today,
+                    "date_end": today,
+                }
+            ]
+        )
+        wizard = Form(self.env["crm.campaign.visitor.wizard"])
+        self.assertEqual(wizard.campaign_id, running)
+
+    @users("fair_salesman")
+    def test_kanban_columns(self):
+        """Every state is a column of the booth's kanban, in process order."""
+        groups = self.env["crm.campaign.activity"].read_group(
+            [("campaign_id", "=", self.campaign.id)], ["state"], ["state"]
+        )
+        self.assertEqual(
+            [group["state"] for group in groups],
+            ["registered", "thanked", "converted", "cancelled"],
+        )

@@ -8,7 +8,9 @@ class CrmCampaignVisitorWizard(models.TransientModel):
     _name = "crm.campaign.visitor.wizard"
     _description = "Register Campaign Visitor"
 
-    campaign_id = fields.Many2one("utm.campaign", required=True)
+    campaign_id = fields.Many2one(
+        "utm.campaign", required=True, default=lambda self: self._default_campaign_id()
+    )
     firstname = fields.Char(string="First Name")
     lastname = fields.Char(string="Last Name")
     email = fields.Char()
@@ -65,6 +67,20 @@ class CrmCampaignVisitorWizard(models.TransientModel):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
+
+    @api.model
+    def _default_campaign_id(self):
+        """The trade fair running today, when the dialog is opened from the menu."""
+        today = fields.Date.context_today(self)
+        return self.env["utm.campaign"].search(
+            [
+                ("campaign_type", "=", "trade_fair"),
+                ("date_start", "<=", today),
+                ("date_end", ">=", today),
+            ],
+            order="date_start desc",
+            limit=1,
+        )
 
     @api.depends("firstname", "lastname", "email", "company_name")
     def _compute_match(self):
