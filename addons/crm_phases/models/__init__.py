@@ -4,3 +4,6 @@ from . import crm_lead
 from . import res_company
 from . import res_config_settings
 from . import crm_pipeline_xlsx
+from . import utm_campaign
+from . import crm_campaign_activity
+from . import res_partner

@@ -1,0 +1,237 @@
+import csv
+import io
+
+import xlsxwriter
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# A spreadsheet takes a cell starting with these for a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A CSV cell that Excel shows as text: formula-like values get a leading
+    apostrophe."""
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+class UtmCampaign(models.Model):
+    _inherit = "utm.campaign"
+
+    campaign_type = fields.Selection(
+        [
+            ("trade_fair", "Trade Fair"),
+            ("event", "Event"),
+            ("mailing", "Mailing"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="other",
+    )
+    date_start = fields.Date(string="Start Date")
+    date_end = fields.Date(string="End Date")
+    place = fields.Char()
+    partner_category_id = fields.Many2one(
+        "res.partner.category",
+        string="Contact Tag",
+        ondelete="set null",
+        help="Every contact registered for this campaign gets this tag (a trade fair "
+        "gets one named like the campaign), for exports and address lists outside "
+        "the CRM.",
+    )
+    campaign_activity_ids = fields.One2many(
+        "crm.campaign.activity", "campaign_id", string="Campaign Activities"
+    )
+    campaign_activity_count = fields.Integer(
+        string="Activity Count",
+        compute="_compute_campaign_activity_counts",
+        groups="sales_team.group_sale_salesman",
+    )
+    campaign_partner_count = fields.Integer(
+        string="Contact Count",
+        compute="_compute_campaign_activity_counts",
+        groups="sales_team.group_sale_salesman",
+    )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for campaign in self:
+            if (
+                campaign.date_start
+                and campaign.date_end
+                and campaign.date_end < campaign.date_start
+            ):
+                raise ValidationError(
+                    _(
+                        "The campaign %s cannot end before it starts.",
+                        campaign.title,
+                    )
+                )
+
+    def _compute_campaign_activity_counts(self):
+        data = self.env["crm.campaign.activity"]._read_group(
+            self._get_campaign_activity_domain(),
+            ["campaign_id"],
+            ["__count", "partner_id:count_distinct"],
+        )
+        counts = {campaign.id: (count, partners) for campaign, count, partners in data}
+        for campaign in self:
+            campaign.campaign_activity_count, campaign.campaign_partner_count = (
+                counts.get(campaign.id, (0, 0))
+            )
+
+    def _get_campaign_activity_domain(self):
+        """Activities that count: cancelled ones (typed in error, withdrawn) do not."""
+        return [("campaign_id", "in", self.ids), ("state", "!=", "cancelled")]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        campaigns = super().create(vals_list)
+        campaigns._ensure_partner_category()
+        return campaigns
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "campaign_type" in vals:
+            self._ensure_partner_category()
+        if vals.get("partner_category_id"):
+            self.campaign_activity_ids._sync_partner_tags()
+        return res
+
+    def _ensure_partner_category(self):
+        """A trade fair without contact tag gets the tag named like it, an existing
+        one (e.g. from the days of Outlook categories) or a new one."""
+        missing = self.filtered(
+            lambda c: c.campaign_type == "trade_fair" and not c.partner_category_id
+        )
+        if not missing:
+            return
+        Category = self.env["res.partner.category"]
+        names = list(dict.fromkeys(missing.mapped("title")))
+        tags = {
+            tag.name: tag
+            for tag in Category.search(
+                [("name", "in", names), ("parent_id", "=", False)], order="id desc"
+            )
+        }
+        new_names = [name for name in names if name not in tags]
+        tags.update(
+            zip(
+                new_names,
+                Category.create([{"name": n} for n in new_names]),
+                strict=True,
+            )
+        )
+        for tag, campaigns in missing.grouped(lambda c: tags[c.title]).items():
+            campaigns.partner_category_id = tag
+
+    # Smart buttons
+
+    def action_view_campaign_activities(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_phases.crm_campaign_activity_action"
+        )
+        action["domain"] = [("campaign_id", "in", self.ids)]
+        action["context"] = {
+            "default_campaign_id": self[:1].id,
+            "search_default_filter_open": 1,
+        }
+        return action
+
+    def action_view_campaign_partners(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Campaign Contacts"),
+            "res_model": "res.partner",
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [
+                ("campaign_activity_ids", "any", self._get_campaign_activity_domain())
+            ],
+            "context": {"create": False},
+        }
+
+    def action_register_visitor(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_phases.crm_campaign_visitor_wizard_action"
+        )
+        action["context"] = {"default_campaign_id": self.id}
+        return action
+
+    def action_open_export_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_phases.crm_campaign_export_wizard_action"
+        )
+        action["context"] = {"default_campaign_id": self.id}
+        return action
+
+    # Export of the contacts (level 2: CSV/XLSX for the e-mail program)
+
+    def _get_campaign_partners(self):
+        activities = self.env["crm.campaign.activity"].search(
+            self._get_campaign_activity_domain()
+        )
+        return activities.partner_id.sorted(lambda p: (p.name or "").lower())
+
+    def _export_contacts(self, field_names, file_format="csv"):
+        """The campaign's contacts with the chosen fields as a CSV (``;``, UTF-8 with
+        BOM, for German Excel) or XLSX file; returns the ``ir.attachment``."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        allowed = dict(Partner._crm_phases_export_fields())
+        unknown = [name for name in field_names if name not in allowed]
+        if unknown or not field_names:
+            raise UserError(_("Choose the fields to export among the offered ones."))
+        header = [allowed[name] for name in field_names]
+        rows = self._get_campaign_partners()._crm_phases_export_rows(field_names)
+        if file_format == "xlsx":
+            content = self._export_xlsx(header, rows)
+            mimetype = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        else:
+            content = self._export_csv(header, rows)
+            mimetype = "text/csv"
+        return self.env["ir.attachment"].create(
+            [
+                {
+                    "name": "{}.{}".format(_("%s contacts", self.title), file_format),
+                    "raw": content,
+                    "mimetype": mimetype,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            ]
+        )
+
+    @api.model
+    def _export_csv(self, header, rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows([[csv_safe(value) for value in row] for row in rows])
+        return buffer.getvalue().encode("utf-8-sig")
+
+    @api.model
+    def _export_xlsx(self, header, rows):
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(_("Contacts"))
+        bold = workbook.add_format({"bold": True})
+        widths = [len(label) for label in header]
+        for col, label in enumerate(header):
+            sheet.write_string(0, col, label, bold)
+        for row_index, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                # write_string: a value such as "=HYPERLINK(...)" stays text
+                sheet.write_string(row_index, col, value)
+                widths[col] = max(widths[col], len(value))
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, min(width + 2, 60))
+        sheet.autofilter(0, 0, len(rows), max(len(header) - 1, 0))
+        sheet.freeze_panes(1, 0)
+        workbook.close()
+        return buffer.getvalue()
