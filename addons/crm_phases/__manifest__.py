@@ -10,12 +10,23 @@
     "website": "https://github.com/crm-phases/odoo-crm-phases",
     "maintainers": ["crm-phases"],
     "development_status": "Alpha",
-    "depends": ["crm", "sale_crm", "website_crm", "mailmerge_letters"],
+    "depends": [
+        "crm",
+        "sale_crm",
+        "website_crm",
+        "mailmerge_letters",
+        "crm_lead_product",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "data/crm_business_field_data.xml",
+        "data/crm_website_request_data.xml",
+        "data/mail_template_data.xml",
         "views/crm_business_field_views.xml",
         "views/product_category_views.xml",
+        "views/crm_lead_attributes_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/website_request_templates.xml",
         "views/crm_phases_menus.xml",
     ],
     "demo": [
@@ -24,6 +35,11 @@
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_phases/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }
