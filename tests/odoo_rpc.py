@@ -41,7 +41,8 @@ class OdooRPC:
             answer = json.load(response)
         if answer.get("error"):
             raise OdooRPCError(answer["error"])
-        return answer["result"]
+        # Odoo leaves "result" out when a method returns None
+        return answer.get("result")
 
     def call(self, service, method, *args):
         return self.jsonrpc(self.url, service, method, *args)
