@@ -10,11 +10,18 @@
     "website": "https://github.com/crm-phases/odoo-crm-phases",
     "maintainers": ["crm-phases"],
     "development_status": "Alpha",
-    "depends": ["crm", "sale_crm", "website_crm", "mailmerge_letters"],
+    "depends": [
+        "crm",
+        "sale_crm",
+        "website_crm",
+        "mailmerge_letters",
+        "crm_lead_product",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "security/crm_campaign_activity_security.xml",
         "data/crm_business_field_data.xml",
+        "data/crm_website_request_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/crm_pipeline_xlsx_data.xml",
@@ -27,6 +34,7 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/website_request_templates.xml",
         "views/crm_phases_menus.xml",
     ],
     "demo": [
@@ -36,6 +44,11 @@
         "demo/crm_lead_demo.xml",
         "demo/crm_campaign_activity_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_phases/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -5,3 +5,5 @@ from . import test_campaign
 from . import test_campaign_activity
 from . import test_campaign_export
 from . import test_partner_dedupe
+from . import test_opportunity_attributes
+from . import test_website_request

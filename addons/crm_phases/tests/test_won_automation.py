@@ -217,13 +217,13 @@ class TestWonAutomation(CrmPhasesWonCase):
         the same bound; 200 costs 4 more because the ORM inserts and updates 100
         rows a statement (activities, followers, leads, activities' computed
         fields)."""
-        self._assert_batch_queries({20: 29, 100: 29, 200: 33})
+        self._assert_batch_queries({20: 30, 100: 30, 200: 34})
 
     def test_batch_query_count_mail(self):
         """With the e-mail: still no query per lead (mails are rendered and created
         50 a chunk)."""
         self.company.order_handover_send_mail = True
-        self._assert_batch_queries({10: 37, 50: 37})
+        self._assert_batch_queries({10: 38, 50: 38})
 
     # ------------------------------------------------------------
     # Content of the task

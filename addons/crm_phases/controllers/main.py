@@ -1,0 +1,150 @@
+from odoo import _, http
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from ..models.crm_lead import TEXT_LIMITS
+
+FORM_URL = "/angebot-anfordern"
+HONEYPOT = "homepage"
+PRODUCT_PREFIX = "product_qty_"
+SESSION_KEY = "crm_phases_website_request"
+
+
+class WebsiteRequest(http.Controller):
+    """The quote request form: checks the visitor, then ``crm.lead`` does the rest.
+
+    A route of its own rather than ``/website/form/crm.lead``: the form has product
+    lines, and website_crm's whitelist lets the public write ``user_id`` and
+    ``team_id``. See readme/DESCRIPTION.md.
+    """
+
+    @http.route(FORM_URL, type="http", auth="public", website=True, sitemap=True)
+    def website_request_form(self, **kwargs):
+        return self._render_form(self._prefill_values())
+
+    @http.route(
+        f"{FORM_URL}/submit",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+        csrf=True,
+        sitemap=False,
+    )
+    def website_request_submit(self, **post):
+        company = request.website.company_id
+        ip = request.httprequest.remote_addr
+        # the public may neither read the log nor create leads: both are reached
+        # only through these checked methods
+        log = request.env["crm.website.request.log"].sudo()
+        leads = request.env["crm.lead"].sudo()
+        try:
+            if post.get(HONEYPOT):
+                raise UserError(_("Your request could not be sent."))
+            leads._website_request_check_token(post.get("form_token"), company)
+            log._check_rate_limit(ip, company)
+            values = self._extract_values(post)
+            with request.env.cr.savepoint():
+                lead = leads._create_from_website_request(values)
+            log._log_request(ip)
+        except UserError as error:
+            return self._render_form(post, error=error.args[0])
+        request.session[SESSION_KEY] = lead.id
+        return request.redirect(f"{FORM_URL}/danke")
+
+    @http.route(
+        f"{FORM_URL}/danke", type="http", auth="public", website=True, sitemap=False
+    )
+    def website_request_thanks(self, **kwargs):
+        # only the request this session sent, by the id the session holds
+        lead = request.env["crm.lead"].sudo().browse(request.session.get(SESSION_KEY))
+        if not lead.exists():
+            return request.redirect(FORM_URL)
+        return request.render(
+            "crm_phases.website_request_thanks", {"lead": lead.exists()}
+        )
+
+    def _visitor_partner(self):
+        user = request.env.user
+        return request.env["res.partner"] if user._is_public() else user.partner_id
+
+    def _prefill_values(self):
+        partner = self._visitor_partner()
+        company = request.website.company_id
+        if not partner:
+            return {"country_id": company.country_id.id}
+        return {
+            "contact_name": partner.name,
+            "partner_name": partner.commercial_company_name or "",
+            "email_from": partner.email or "",
+            "phone": partner.phone or "",
+            "street": partner.street or "",
+            "zip": partner.zip or "",
+            "city": partner.city or "",
+            "country_id": (partner.country_id or company.country_id).id,
+        }
+
+    def _extract_values(self, post):
+        """Whitelist: the posted keys the form knows, plus what the server knows."""
+        values = {fname: post.get(fname) or "" for fname in TEXT_LIMITS}
+        values.update(
+            completion_period=post.get("completion_period") or "",
+            date_from=post.get("date_from") or "",
+            date_to=post.get("date_to") or "",
+            country_id=int(post.get("country_id") or "0")
+            if (post.get("country_id") or "").isdigit()
+            else False,
+            lines=self._extract_lines(post),
+            company_id=request.website.company_id.id,
+            partner_id=self._visitor_partner().id,
+            lang=request.lang.code,
+            utm={
+                fname: request.cookies.get(cookie)
+                for __, fname, cookie in request.env["utm.mixin"].tracking_fields()
+            },
+        )
+        return values
+
+    def _extract_lines(self, post):
+        lines = []
+        for key, quantity in post.items():
+            if key.startswith(PRODUCT_PREFIX) and quantity.strip() not in ("", "0"):
+                product_id = self._to_int(key[len(PRODUCT_PREFIX) :])
+                lines.append((product_id, self._to_int(quantity)))
+        return lines
+
+    @staticmethod
+    def _to_int(text):
+        try:
+            return int(text.strip())
+        except ValueError as error:
+            raise UserError(_("Please enter whole numbers as quantities.")) from error
+
+    def _render_form(self, values, error=None):
+        company = request.website.company_id
+        leads = request.env["crm.lead"]
+        # display data of saleable products and countries for the public form
+        products = (
+            request.env["product.product"]
+            .sudo()
+            .search(
+                leads._website_request_product_domain(company),
+                order="categ_id, name",
+                limit=200,
+            )
+        )
+        countries = request.env["res.country"].sudo().search([])
+        return request.render(
+            "crm_phases.website_request_form",
+            {
+                "values": values,
+                "error": error,
+                "products": products,
+                "countries": countries,
+                "periods": leads._website_request_completion_periods(),
+                "form_token": leads._website_request_form_token(),
+                "honeypot": HONEYPOT,
+                "product_prefix": PRODUCT_PREFIX,
+                "text_limits": TEXT_LIMITS,
+            },
+        )

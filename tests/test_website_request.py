@@ -1,0 +1,76 @@
+"""A prospect requests a quote on the website: the form over HTTP (session cookie and
+CSRF token), the reference on the confirmation page, the confirmation mail at the SMTP
+server."""
+
+import re
+import uuid
+
+import requests
+
+FORM_PATH = "/angebot-anfordern"
+
+
+def _hidden(page, name):
+    return re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+
+
+def test_prospect_requests_a_quote(admin, odoo_server, smtp_server):
+    tag = uuid.uuid4().hex[:6]
+    address = f"anfrage-{tag}@kunde.example"
+    company = admin.execute("res.users", "read", [admin.uid], ["company_id"])[0]
+    # the end-to-end client fills the form faster than a person: no minimum time
+    admin.execute(
+        "res.company",
+        "write",
+        [company["company_id"][0]],
+        {"website_request_min_seconds": 0, "website_request_rate_limit": 0},
+    )
+    product = admin.execute(
+        "product.product",
+        "create",
+        [{"name": f"Wärmepumpe {tag}", "list_price": 12500.0, "sale_ok": True}],
+    )[0]
+
+    browser = requests.Session()
+    page = browser.get(odoo_server["url"] + FORM_PATH, timeout=30)
+    assert page.status_code == 200
+    assert f"Wärmepumpe {tag}" in page.text
+    response = browser.post(
+        odoo_server["url"] + FORM_PATH + "/submit",
+        data={
+            "csrf_token": _hidden(page.text, "csrf_token"),
+            "form_token": _hidden(page.text, "form_token"),
+            "homepage": "",
+            "contact_name": f"Jörg Interessent {tag}",
+            "email_from": address,
+            "city": "Mannheim",
+            "description": "Einfamilienhaus, Baujahr 1978, 160 m²",
+            "completion_period": "6_months",
+            f"product_qty_{product}": "1",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200
+    reference = re.search(r"WEB-\d{4}-\d{5}", response.text).group(0)
+
+    leads = admin.execute(
+        "crm.lead",
+        "search_read",
+        [("web_reference", "=", reference)],
+        ["contact_name", "expected_revenue", "source_id"],
+    )
+    assert [lead["contact_name"] for lead in leads] == [f"Jörg Interessent {tag}"]
+    assert leads[0]["expected_revenue"] == 12500.0
+
+    # crons are off in this server: send the queued confirmation now
+    queued = admin.execute(
+        "mail.mail", "search", [("email_to", "=", address), ("state", "=", "outgoing")]
+    )
+    assert len(queued) == 1
+    admin.execute("mail.mail", "send", queued)
+    received = smtp_server.wait_for(lambda m: address in m["to"])
+    assert len(received) == 1
+    message = received[0]["message"]
+    assert reference in message["Subject"]
+    body = message.get_body(preferencelist=("html", "plain")).get_content()
+    assert reference in body
