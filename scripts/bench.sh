@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (bench/bench.py): our paths against Odoo's native equivalent in the same
 # run, with query counts. Fresh database with our addons (no tests), then the script.
-# Extra arguments go to bench.py, e.g.: scripts/bench.sh --only won_batch --repeat 5
+# Extra arguments go to bench.py, e.g.: scripts/bench.sh --only won_batch --repeat 5;
+# scripts/bench.sh --http [--posts 200 --clients 20] runs the HTTP benchmarks instead.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +18,14 @@ info "installing $OUR_ADDONS into $DB"
 odoo_bin -d "$DB" -i "$OUR_ADDONS" --stop-after-init --log-level=warn \
     --http-port="$(free_port)" >"$RESULTS/install.log" 2>&1 \
     || die "installing $OUR_ADDONS failed; log: $RESULTS/install.log"
+if [ "${1:-}" = "--http" ]; then
+    # HTTP benchmarks: a started Odoo server, real requests (bench/bench_http.py)
+    shift
+    ODOO_PATH="$ODOO_PATH" ODOO_ADDONS_PATH="$(addons_path)" ODOO_DATA_DIR="$DATA_DIR" \
+        PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$ROOT/bench/bench_http.py" --db "$DB" \
+        --out "$RESULTS/bench_http.json" "$@"
+    exit
+fi
 PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$ROOT/bench/bench.py" --db "$DB" \
     --out "$RESULTS/bench.json" "$@" -- --addons-path="$(addons_path)" \
     --data-dir="$DATA_DIR" --log-level=warn

@@ -8,9 +8,6 @@ ODOO_PATH, ODOO_ADDONS_PATH and ODOO_DATA_DIR.
 import email
 import email.policy
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -19,16 +16,16 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from odoo_harness import (
+    OdooServerError,
+    free_port,
+    start_odoo_server,
+    stop_odoo_server,
+)
 from odoo_rpc import OdooRPC
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / ".test-results"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class CapturingHandler:
@@ -78,55 +75,20 @@ def smtp_server():
 @pytest.fixture(scope="session")
 def odoo_server(smtp_server):
     db = os.environ.get("ODOO_TEST_DB")
-    odoo_path = os.environ.get("ODOO_PATH", "/opt/odoo")
     if not db:
         pytest.exit(
             "ODOO_TEST_DB is not set: run the suite through the README's test command",
             2,
         )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     RESULTS.mkdir(exist_ok=True)
-    log = open(RESULTS / "e2e-odoo-server.log", "wb")  # noqa: SIM115 (closed below)
-    command = [
-        sys.executable,
-        f"{odoo_path}/odoo-bin",
-        f"--addons-path={os.environ['ODOO_ADDONS_PATH']}",
-        f"--data-dir={os.environ['ODOO_DATA_DIR']}",
-        "-d",
-        db,
-        f"--db-filter=^{db}$",
-        f"--http-port={port}",
-        f"--gevent-port={free_port()}",
-        "--http-interface=127.0.0.1",
-        "--smtp=127.0.0.1",
-        f"--smtp-port={smtp_server.port}",
-        "--max-cron-threads=0",
-        "--workers=0",
-        "--log-level=info",
-    ]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 180
-    while True:
-        if process.poll() is not None:
-            pytest.exit(
-                f"Odoo server exited with {process.returncode}; see {log.name}", 2
-            )
-        try:
-            OdooRPC.jsonrpc(url, "common", "version", timeout=5)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.exit(f"Odoo server did not answer on {url} within 180 s", 2)
-            time.sleep(0.5)
-    yield {"url": url, "db": db}
-    process.terminate()
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        process, url = start_odoo_server(
+            db, RESULTS / "e2e-odoo-server.log", smtp_port=smtp_server.port
+        )
+    except OdooServerError as error:
+        pytest.exit(str(error), 2)
+    yield {"url": url, "db": db}
+    stop_odoo_server(process)
 
 
 @pytest.fixture(scope="session")
