@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.tools import format_date, plaintext2html
+from odoo.tools import format_date, plaintext2html, split_every
 
 
 class CrmCampaignActivity(models.Model):
@@ -87,6 +87,20 @@ class CrmCampaignActivity(models.Model):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
+    thanked_date = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the visitor was thanked; the thank-you mail skips it unless it is "
+        "sent again on purpose.",
+    )
+    thanked_message_id = fields.Many2one(
+        "mail.message",
+        string="Thank-You Mail",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The history entry of the thank-you mail on the contact.",
+    )
 
     def _group_expand_states(self, states, domain):
         """The booth's kanban shows every state, in the order of the process."""
@@ -153,7 +167,8 @@ class CrmCampaignActivity(models.Model):
     # States
 
     def action_set_thanked(self):
-        self.filtered(lambda a: a.state == "registered").state = "thanked"
+        todo = self.filtered(lambda a: a.state == "registered")
+        todo.write({"state": "thanked", "thanked_date": fields.Datetime.now()})
 
     def action_cancel(self):
         self.state = "cancelled"
@@ -223,3 +238,136 @@ class CrmCampaignActivity(models.Model):
         if len(leads) == 1:
             action.update(view_mode="form", views=[(False, "form")], res_id=leads.id)
         return action
+
+    # Thank-you mail (A.1: personalised e-mail and history entry per visitor)
+
+    @api.model
+    def _get_thank_you_skip_reason_labels(self):
+        return {
+            "already_thanked": _("Already thanked"),
+            "no_email": _("No e-mail address"),
+            "invalid_email": _("Invalid e-mail address"),
+            "blacklisted": _("Blacklisted (unsubscribed)"),
+            "bounced": _("Bounced e-mail address"),
+            "duplicate": _("Same e-mail address as another visitor"),
+        }
+
+    @api.model
+    def _get_thank_you_bounce_limit(self):
+        """Bounces (``message_bounce``) from which an address counts as dead."""
+        param = self.env["ir.config_parameter"].sudo()
+        return int(param.get_param("crm_phases.thank_you_bounce_limit", 3))
+
+    def _get_thank_you_skip_reasons(self, resend=False):
+        """Why activities get no thank-you mail, as ``{activity: reason}``; the
+        activities absent are mailed. Extend to add rules (reasons: see
+        ``_get_thank_you_skip_reason_labels``)."""
+        bounce_limit = self._get_thank_you_bounce_limit()
+        reasons = {}
+        for activity in self:
+            partner = activity.partner_id
+            if not resend and (activity.thanked_date or activity.state == "thanked"):
+                reasons[activity] = "already_thanked"
+            elif not partner.email:
+                reasons[activity] = "no_email"
+            elif not partner.email_normalized:
+                reasons[activity] = "invalid_email"
+            elif partner.is_blacklisted:
+                reasons[activity] = "blacklisted"
+            elif bounce_limit and partner.message_bounce >= bounce_limit:
+                reasons[activity] = "bounced"
+        return reasons
+
+    def _split_thank_you_recipients(self, resend=False):
+        """Split into the activities to mail (one per address), the duplicates
+        ``{activity: activity mailed instead}`` and the skipped ``[(activity,
+        reason)]``, duplicates included."""
+        reasons = self._get_thank_you_skip_reasons(resend=resend)
+        to_send, duplicates, skipped = self.browse(), {}, []
+        first_by_email = {}
+        for activity in self.sorted(lambda a: (a.date, a.id)):
+            reason = reasons.get(activity)
+            email = activity.partner_id.email_normalized
+            if not reason and email in first_by_email:
+                duplicates[activity] = first_by_email[email]
+                reason = "duplicate"
+            if reason:
+                skipped.append((activity, reason))
+                continue
+            first_by_email[email] = activity
+            to_send |= activity
+        return to_send, duplicates, skipped
+
+    def _send_thank_you_mail(self, template, resend=False):
+        """Queue the thank-you mail to the activities' contacts and mark them
+        thanked: one ``mail.mail`` per address, rendered and created per batch,
+        its message kept on the contact as history. Returns ``{"sent":
+        activities mailed, "skipped": [(activity, reason)], "mails": mail.mail}``.
+        """
+        self.check_access("write")
+        to_send, duplicates, skipped = self._split_thank_you_recipients(resend)
+        mails = to_send._create_thank_you_mails(template)
+        now = fields.Datetime.now()
+        messages = dict(zip(to_send, mails.mail_message_id, strict=True))
+        messages.update(
+            (duplicate, messages[first]) for duplicate, first in duplicates.items()
+        )
+        thanked = self.browse([activity.id for activity in messages])
+        thanked.filtered(lambda a: a.state == "registered").state = "thanked"
+        thanked.thanked_date = now
+        for activity, message in messages.items():
+            activity.thanked_message_id = message
+        return {"sent": to_send, "skipped": skipped, "mails": mails}
+
+    def _create_thank_you_mails(self, template):
+        """Batch-first: each batch is rendered at once by the template (per
+        language) and created with one ``mail.mail`` create; the mails wait in
+        the queue (``process_email_queue``)."""
+        param = self.env["ir.config_parameter"].sudo()
+        batch_size = int(param.get_param("mail.batch_size") or 0) or 50
+        # mail.mail is technical: sent in sudo once access to the activities
+        # is checked, as Odoo's composer does
+        mails = self.env["mail.mail"].sudo()
+        for batch in split_every(batch_size, self.ids, self.browse):
+            rendered = template._generate_template(
+                batch.ids,
+                ("subject", "body_html", "email_from", "reply_to", "mail_server_id"),
+            )
+            mails |= mails.create(
+                [
+                    activity._prepare_thank_you_mail_values(
+                        rendered[activity.id], template
+                    )
+                    for activity in batch
+                ]
+            )
+        return mails
+
+    def _prepare_thank_you_mail_values(self, rendered, template):
+        """The mail and its history message on the contact (``is_notification``
+        keeps the message when the sent mail is deleted)."""
+        self.ensure_one()
+        partner = self.partner_id
+        unsubscribe_url = partner._get_thank_you_unsubscribe_url()
+        return {
+            "subject": rendered["subject"],
+            "body_html": rendered["body_html"],
+            "body": rendered["body_html"],
+            "email_from": rendered.get("email_from") or self.env.user.email_formatted,
+            "reply_to": rendered.get("reply_to") or rendered.get("email_from"),
+            "mail_server_id": rendered.get("mail_server_id"),
+            "author_id": self.env.user.partner_id.id,
+            "model": "res.partner",
+            "res_id": partner.id,
+            "record_name": partner.name,
+            "message_type": "email_outgoing",
+            "recipient_ids": [Command.link(partner.id)],
+            "is_notification": True,
+            "auto_delete": template.auto_delete,
+            "headers": repr(
+                {
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+            ),
+        }

@@ -3,7 +3,8 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
+from odoo.tools import consteq, email_normalize
+from odoo.tools.misc import hmac
 
 # Folded before accents are stripped, so that "Müller" becomes "mueller", not "muller".
 _GERMAN_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -365,3 +366,35 @@ class ResPartner(models.Model):
                 row.append(str(value) if value not in (False, None) else "")
             rows.append(row)
         return rows
+
+    # Unsubscribe link of the thank-you mail (without mass_mailing)
+
+    def _get_thank_you_unsubscribe_token(self):
+        """Signs the contact and its address: a link stops working for another
+        address, and nobody forges one without the database secret."""
+        self.ensure_one()
+        return hmac(
+            self.env(su=True),
+            "crm_phases-unsubscribe",
+            (self.id, self.email_normalized or ""),
+        )
+
+    def _check_thank_you_unsubscribe_token(self, token):
+        self.ensure_one()
+        return bool(self.email_normalized and token) and consteq(
+            str(token), self._get_thank_you_unsubscribe_token()
+        )
+
+    def _get_thank_you_unsubscribe_url(self):
+        self.ensure_one()
+        token = self._get_thank_you_unsubscribe_token()
+        return f"{self.get_base_url()}/crm_phases/unsubscribe/{self.id}/{token}"
+
+    def _thank_you_unsubscribe(self):
+        """Block the contacts' addresses for mailings (the unsubscribe link)."""
+        Blacklist = self.env["mail.blacklist"].sudo()
+        for partner in self.filtered("email_normalized"):
+            Blacklist._add(
+                partner.email_normalized,
+                message=_("Unsubscribed through the link of a thank-you mail."),
+            )

@@ -235,3 +235,40 @@ class UtmCampaign(models.Model):
         sheet.freeze_panes(1, 0)
         workbook.close()
         return buffer.getvalue()
+
+    # Thank-you mail to the visitors (A.1, level 3)
+
+    def _get_thank_you_activity_domain(self):
+        """Whom the thank-you mail is for: the campaign's visitors."""
+        return self._get_campaign_activity_domain()
+
+    def _get_thank_you_activities(self):
+        return self.env["crm.campaign.activity"].search(
+            self._get_thank_you_activity_domain(), order="date, id"
+        )
+
+    @api.model
+    def _get_thank_you_mail_template(self):
+        return self.env.ref(
+            "crm_phases.mail_template_campaign_thank_you", raise_if_not_found=False
+        )
+
+    def _send_thank_you_mail(self, activities=None, template=None, resend=False):
+        """Thank the campaign's visitors (or the given ``activities``) by e-mail
+        through the mail queue; with ``resend``, visitors already thanked are
+        mailed again. Returns ``{"sent", "skipped", "mails"}``, see
+        ``crm.campaign.activity._send_thank_you_mail``."""
+        if activities is None:
+            activities = self._get_thank_you_activities()
+        template = template or self._get_thank_you_mail_template()
+        if not template:
+            raise UserError(_("Choose the e-mail template of the thank-you mail."))
+        return activities._send_thank_you_mail(template, resend=resend)
+
+    def action_open_thank_you_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_phases.crm_campaign_thank_you_wizard_action"
+        )
+        action["context"] = {"default_campaign_id": self.id}
+        return action

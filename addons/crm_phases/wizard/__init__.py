@@ -1,3 +1,4 @@
 from . import crm_campaign_visitor_wizard
 from . import crm_campaign_export_wizard
 from . import crm_campaign_export_wizard_line
+from . import crm_campaign_thank_you_wizard
