@@ -35,6 +35,7 @@
         "views/utm_campaign_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_lead_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/website_request_templates.xml",
         "views/crm_phases_menus.xml",
