@@ -368,6 +368,63 @@ class CrmLead(models.Model):
                 lead.expected_revenue = total
 
     # ------------------------------------------------------------
+    # MASTER DATA FIRST: match or create the customer
+    # ------------------------------------------------------------
+
+    matching_partner_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_matching_partner",
+        string="Existing Contact",
+        help="A contact that matches the typed e-mail, or name and company, of an "
+        "opportunity without customer.",
+    )
+    matching_partner_reason = fields.Selection(
+        [("email", "same e-mail"), ("name_company", "same name and company")],
+        compute="_compute_matching_partner",
+    )
+
+    @api.depends("partner_id", "email_from", "contact_name", "partner_name")
+    def _compute_matching_partner(self):
+        """The dedupe of the acquisition phase, for leads typed without customer:
+        one batch of searches for all of them."""
+        todo = self.filtered(
+            lambda lead: (
+                not lead.partner_id
+                and (lead.email_from or lead.contact_name or lead.partner_name)
+            )
+        )
+        (self - todo).update(
+            {"matching_partner_id": False, "matching_partner_reason": False}
+        )
+        matches = self.env["res.partner"]._crm_phases_find_matches(
+            [
+                {
+                    "email": lead.email_from,
+                    "name": lead.contact_name or lead.partner_name,
+                    "company_name": lead.contact_name and lead.partner_name,
+                }
+                for lead in todo
+            ]
+        )
+        for lead, (partners, reason) in zip(todo, matches, strict=True):
+            single = reason in ("email", "name_company")
+            lead.matching_partner_id = partners[:1] if single else False
+            lead.matching_partner_reason = reason if single else False
+
+    def action_link_matching_partner(self):
+        """Use the existing contact as customer instead of creating a second one."""
+        for lead in self.filtered("matching_partner_id"):
+            lead.partner_id = lead.matching_partner_id
+        return True
+
+    def action_create_customer(self):
+        """Create the customer from the typed data (Odoo's own partner creation)."""
+        self.filtered(lambda lead: not lead.partner_id)._handle_partner_assignment(
+            create_missing=True
+        )
+        return True
+
+    # ------------------------------------------------------------
     # WEBSITE REQUESTS
     # ------------------------------------------------------------
 

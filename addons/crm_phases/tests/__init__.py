@@ -9,3 +9,4 @@ from . import test_opportunity_attributes
 from . import test_website_request
 from . import test_thank_you_mail
 from . import test_pipeline_reports
+from . import test_lead_partner_match
