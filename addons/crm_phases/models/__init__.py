@@ -7,3 +7,5 @@ from . import crm_pipeline_xlsx
 from . import utm_campaign
 from . import crm_campaign_activity
 from . import res_partner
+from . import crm_campaign_import_mapping
+from . import crm_campaign_visitor_import

@@ -13,3 +13,13 @@ class ResConfigSettings(models.TransientModel):
     order_handover_template_id = fields.Many2one(
         related="company_id.order_handover_template_id", readonly=False
     )
+    crm_phases_import_max_mb = fields.Integer(
+        string="Visitor List Size Limit (MB)",
+        config_parameter="crm_phases.visitor_import_max_mb",
+        default=20,
+    )
+    crm_phases_import_max_rows = fields.Integer(
+        string="Visitor List Row Limit",
+        config_parameter="crm_phases.visitor_import_max_rows",
+        default=50000,
+    )

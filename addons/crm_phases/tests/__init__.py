@@ -5,3 +5,4 @@ from . import test_campaign
 from . import test_campaign_activity
 from . import test_campaign_export
 from . import test_partner_dedupe
+from . import test_visitor_import
