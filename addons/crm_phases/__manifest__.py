@@ -3,7 +3,7 @@
     "name": "CRM Phases",
     "summary": "Trade-fair acquisition, opportunities and website requests, "
     "won automation, business fields and customer status",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
@@ -29,6 +29,7 @@
         "wizard/crm_campaign_visitor_wizard_views.xml",
         "wizard/crm_campaign_export_wizard_views.xml",
         "wizard/crm_campaign_thank_you_wizard_views.xml",
+        "wizard/crm_campaign_import_wizard_views.xml",
         "views/crm_business_field_views.xml",
         "views/product_category_views.xml",
         "views/crm_campaign_activity_views.xml",

@@ -9,3 +9,5 @@ from . import crm_campaign_activity
 from . import res_partner
 from . import crm_lead_line
 from . import crm_website_request_log
+from . import crm_campaign_import_mapping
+from . import crm_campaign_visitor_import

@@ -25,3 +25,13 @@ class ResConfigSettings(models.TransientModel):
     website_request_rate_limit = fields.Integer(
         related="company_id.website_request_rate_limit", readonly=False
     )
+    crm_phases_import_max_mb = fields.Integer(
+        string="Visitor List Size Limit (MB)",
+        config_parameter="crm_phases.visitor_import_max_mb",
+        default=20,
+    )
+    crm_phases_import_max_rows = fields.Integer(
+        string="Visitor List Row Limit",
+        config_parameter="crm_phases.visitor_import_max_rows",
+        default=50000,
+    )

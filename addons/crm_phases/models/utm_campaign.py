@@ -160,6 +160,14 @@ class UtmCampaign(models.Model):
         action["context"] = {"default_campaign_id": self.id}
         return action
 
+    def action_open_import_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_phases.crm_campaign_import_wizard_action"
+        )
+        action["context"] = {"default_campaign_id": self.id}
+        return action
+
     def action_open_export_wizard(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -10,3 +10,4 @@ from . import test_website_request
 from . import test_thank_you_mail
 from . import test_pipeline_reports
 from . import test_lead_partner_match
+from . import test_visitor_import

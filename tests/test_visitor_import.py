@@ -1,0 +1,119 @@
+"""A salesperson imports the badge scanner's visitor list of a fair over JSON-RPC, the
+way the "Import Visitors" dialog does: upload, preview, import, download the rejected
+rows."""
+
+import base64
+import csv
+import io
+import uuid
+
+
+def test_salesperson_imports_visitor_list(admin, make_user):
+    salesman = make_user(
+        ["sales_team.group_sale_salesman", "base.group_partner_manager"],
+        name="Vera Vertrieb",
+    )
+    tag = uuid.uuid4().hex[:6]
+    campaign = admin.execute(
+        "utm.campaign",
+        "create",
+        [{"title": f"Intersolar {tag}", "campaign_type": "trade_fair"}],
+    )[0]
+    known = admin.execute(
+        "res.partner",
+        "create",
+        [{"name": f"Jörg Östreicher {tag}", "email": f"joerg.{tag}@waerme.example"}],
+    )[0]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(
+        [
+            ["Vorname", "Nachname", "Firma", "E-Mail", "Telefon"],
+            [
+                "Jörg",
+                f"Östreicher {tag}",
+                "",
+                f"JOERG.{tag}@waerme.example",
+                "+49 69 1",
+            ],
+            ["Lena", f"Neu {tag}", "Neubau GmbH", f"lena.{tag}@example.com", ""],
+            ["Lena", f"Neu {tag}", "Neubau GmbH", f"lena.{tag}@example.com", ""],
+            ["Ohne", "Mail", "", "keine-adresse", ""],
+        ]
+    )
+    content = buffer.getvalue().encode("utf-8-sig")
+
+    wizard = salesman.execute(
+        "crm.campaign.import.wizard",
+        "create",
+        [
+            {
+                "campaign_id": campaign,
+                "file": base64.b64encode(content).decode(),
+                "filename": "besucher.csv",
+            }
+        ],
+    )[0]
+    salesman.execute("crm.campaign.import.wizard", "action_load", [wizard])
+    preview = salesman.execute(
+        "crm.campaign.import.wizard",
+        "read",
+        [wizard],
+        ["state", "created_count", "updated_count", "skipped_count", "rejected_count"],
+    )[0]
+    assert preview["state"] == "preview"
+    assert (
+        preview["created_count"],
+        preview["updated_count"],
+        preview["skipped_count"],
+        preview["rejected_count"],
+    ) == (1, 1, 1, 1)
+    # the preview wrote nothing
+    assert not salesman.execute(
+        "crm.campaign.activity", "search", [("campaign_id", "=", campaign)]
+    )
+
+    salesman.execute("crm.campaign.import.wizard", "action_import", [wizard])
+    result = salesman.execute(
+        "crm.campaign.import.wizard",
+        "read",
+        [wizard],
+        ["state", "created_count", "updated_count", "skipped_count", "rejected_count"]
+        + ["error_file", "error_filename"],
+    )[0]
+    assert result["state"] == "done"
+    assert (
+        result["created_count"],
+        result["updated_count"],
+        result["skipped_count"],
+        result["rejected_count"],
+    ) == (1, 1, 1, 1)
+
+    activities = salesman.execute(
+        "crm.campaign.activity",
+        "search_read",
+        [("campaign_id", "=", campaign)],
+        ["partner_id"],
+    )
+    assert len(activities) == 2
+    assert known in [activity["partner_id"][0] for activity in activities]
+    lena = admin.execute(
+        "res.partner",
+        "search_read",
+        [("email_normalized", "=", f"lena.{tag}@example.com")],
+        ["name"],
+    )
+    assert len(lena) == 1
+    joerg = admin.execute("res.partner", "read", [known], ["phone"])[0]
+    assert joerg["phone"] == "+49 69 1"
+
+    assert result["error_filename"].endswith(".csv")
+    rejected = list(
+        csv.reader(
+            io.StringIO(base64.b64decode(result["error_file"]).decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert rejected[0][:5] == ["Vorname", "Nachname", "Firma", "E-Mail", "Telefon"]
+    assert len(rejected) == 2
+    assert rejected[1][3] == "keine-adresse"
+    assert "keine-adresse" in rejected[1][5]
