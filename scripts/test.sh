@@ -30,6 +30,13 @@ if [ "$odoo_rc" -ne 0 ] && [ "$o_fail" -eq 0 ]; then
     o_fail=1
     echo "Odoo's test runner exited with $odoo_rc" >&2
 fi
+if [ "$o_skip" -gt 0 ]; then
+    # our tests skip nothing on purpose: a skip is a browser tour that did not run
+    # (no Chromium, no websocket-client) or a test that could not start
+    o_fail=$((o_fail + o_skip))
+    echo "Odoo's test runner skipped $o_skip test(s): counted as failures" >&2
+    grep -E ' skipped ' "$RESULTS/odoo-tests.log" | cut -c1-300 >&2
+fi
 if [ "$o_pass" -eq 0 ]; then
     o_fail=$((o_fail + 1))
     echo "Odoo's test runner ran no passing test: counted as a failure" >&2

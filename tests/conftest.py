@@ -120,3 +120,23 @@ def make_user(admin, odoo_server):
         return OdooRPC(odoo_server["url"], odoo_server["db"], login, password)
 
     return _make_user
+
+
+@pytest.fixture
+def salesperson(make_user):
+    """A salesperson who may create contacts (what Odoo gives internal users)."""
+    return make_user(
+        ["sales_team.group_sale_salesman", "base.group_partner_manager"],
+        name="Vera Vertrieb",
+    )
+
+
+@pytest.fixture
+def make_trade_fair(admin):
+    """Create a trade-fair campaign as admin; returns its id."""
+
+    def _make_trade_fair(title, **values):
+        vals = {"title": title, "campaign_type": "trade_fair", **values}
+        return admin.execute("utm.campaign", "create", [vals])[0]
+
+    return _make_trade_fair

@@ -20,25 +20,15 @@ def register(client, campaign, **visitor):
     return action["res_id"]
 
 
-def test_fair_visitors_to_opportunities_and_export(admin, make_user):
-    salesman = make_user(
-        ["sales_team.group_sale_salesman", "base.group_partner_manager"],
-        name="Vera Vertrieb",
-    )
+def test_fair_visitors_to_opportunities_and_export(admin, salesperson, make_trade_fair):
+    salesman = salesperson
     tag = uuid.uuid4().hex[:6]
-    campaign = admin.execute(
-        "utm.campaign",
-        "create",
-        [
-            {
-                "title": f"Intersolar {tag}",
-                "campaign_type": "trade_fair",
-                "date_start": "2025-06-10",
-                "date_end": "2025-06-13",
-                "place": "München",
-            }
-        ],
-    )[0]
+    campaign = make_trade_fair(
+        f"Intersolar {tag}",
+        date_start="2025-06-10",
+        date_end="2025-06-13",
+        place="München",
+    )
     known = admin.execute(
         "res.partner",
         "create",

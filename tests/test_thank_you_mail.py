@@ -9,25 +9,17 @@ import uuid
 UNSUBSCRIBE_RE = re.compile(r"/crm_phases/unsubscribe/\d+/[0-9a-f]+")
 
 
-def test_thank_you_mail_to_fair_visitors(admin, make_user, smtp_server, odoo_server):
-    salesman = make_user(
-        ["sales_team.group_sale_salesman", "base.group_partner_manager"],
-        name="Vera Vertrieb",
-    )
+def test_thank_you_mail_to_fair_visitors(
+    admin, salesperson, make_trade_fair, smtp_server, odoo_server
+):
+    salesman = salesperson
     tag = uuid.uuid4().hex[:6]
-    campaign = admin.execute(
-        "utm.campaign",
-        "create",
-        [
-            {
-                "title": f"IAA {tag}",
-                "campaign_type": "trade_fair",
-                "date_start": "2025-09-09",
-                "date_end": "2025-09-14",
-                "place": "Frankfurt am Main",
-            }
-        ],
-    )[0]
+    campaign = make_trade_fair(
+        f"IAA {tag}",
+        date_start="2025-09-09",
+        date_end="2025-09-14",
+        place="Frankfurt am Main",
+    )
     emails = {
         "erika": f"erika.{tag}@waerme.example",
         "john": f"john.{tag}@heat.example",

@@ -8,17 +8,10 @@ import io
 import uuid
 
 
-def test_salesperson_imports_visitor_list(admin, make_user):
-    salesman = make_user(
-        ["sales_team.group_sale_salesman", "base.group_partner_manager"],
-        name="Vera Vertrieb",
-    )
+def test_salesperson_imports_visitor_list(admin, salesperson, make_trade_fair):
+    salesman = salesperson
     tag = uuid.uuid4().hex[:6]
-    campaign = admin.execute(
-        "utm.campaign",
-        "create",
-        [{"title": f"Intersolar {tag}", "campaign_type": "trade_fair"}],
-    )[0]
+    campaign = make_trade_fair(f"Intersolar {tag}")
     known = admin.execute(
         "res.partner",
         "create",
