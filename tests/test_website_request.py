@@ -14,7 +14,9 @@ def _hidden(page, name):
     return re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
 
 
-def test_prospect_requests_a_quote(admin, odoo_server, smtp_server):
+def test_prospect_requests_a_quote(
+    admin, odoo_server, smtp_server, make_user, order_desk
+):
     tag = uuid.uuid4().hex[:6]
     address = f"anfrage-{tag}@kunde.example"
     company = admin.execute("res.users", "read", [admin.uid], ["company_id"])[0]
@@ -74,3 +76,25 @@ def test_prospect_requests_a_quote(admin, odoo_server, smtp_server):
     assert reference in message["Subject"]
     body = message.get_body(preferencelist=("html", "plain")).get_content()
     assert reference in body
+
+    # a salesperson wins the request over JSON-RPC: the order clerk gets one task,
+    # also when the opportunity is won a second time
+    salesman = make_user(["sales_team.group_sale_salesman"], name="Vera Vertrieb")
+    lead = leads[0]["id"]
+    won_stage = salesman.execute(
+        "crm.stage", "search", [("is_won", "=", True)], order="sequence", limit=1
+    )[0]
+    salesman.execute("crm.lead", "write", [lead], {"user_id": salesman.uid})
+    salesman.execute("crm.lead", "write", [lead], {"stage_id": won_stage})
+    salesman.execute("crm.lead", "action_set_won", [lead])
+    tasks = order_desk.execute(
+        "mail.activity",
+        "search_read",
+        [("res_model", "=", "crm.lead"), ("res_id", "=", lead)],
+        ["activity_type_id", "user_id", "note"],
+    )
+    create_order = admin.ref("crm_phases.mail_activity_type_create_order")
+    assert [(t["activity_type_id"][0], t["user_id"][0]) for t in tasks] == [
+        (create_order, order_desk.uid)
+    ]
+    assert reference in tasks[0]["note"]

@@ -3,37 +3,6 @@ one e-mail, through a real SMTP server."""
 
 import uuid
 
-import pytest
-
-
-@pytest.fixture
-def order_desk(admin, make_user):
-    """Admin configures an order clerk (and the e-mail) in the CRM settings; the
-    previous configuration is restored afterwards."""
-    clerk = make_user(["base.group_user"], name="Olga Auftrag")
-    fields = ["order_clerk_user_id", "order_handover_send_mail"]
-    company_id = admin.execute("res.users", "read", [admin.uid], ["company_id"])[0][
-        "company_id"
-    ][0]
-    before = admin.execute("res.company", "read", [company_id], fields)[0]
-    settings = admin.execute(
-        "res.config.settings",
-        "create",
-        [{"order_clerk_user_id": clerk.uid, "order_handover_send_mail": True}],
-    )
-    admin.execute("res.config.settings", "execute", settings)
-    yield clerk
-    admin.execute(
-        "res.company",
-        "write",
-        [company_id],
-        {
-            "order_clerk_user_id": before["order_clerk_user_id"]
-            and before["order_clerk_user_id"][0],
-            "order_handover_send_mail": before["order_handover_send_mail"],
-        },
-    )
-
 
 def test_won_opportunity_reaches_order_clerk(admin, make_user, order_desk, smtp_server):
     clerk = order_desk
