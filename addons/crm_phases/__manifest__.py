@@ -32,6 +32,7 @@
         "wizard/crm_campaign_import_wizard_views.xml",
         "views/crm_business_field_views.xml",
         "views/product_category_views.xml",
+        "views/product_template_views.xml",
         "views/crm_campaign_activity_views.xml",
         "views/utm_campaign_views.xml",
         "views/res_partner_views.xml",

@@ -7,6 +7,7 @@ from ..models.crm_lead import TEXT_LIMITS
 FORM_URL = "/angebot-anfordern"
 HONEYPOT = "homepage"
 PRODUCT_PREFIX = "product_qty_"
+BUSINESS_FIELD_PREFIX = "business_field_"
 SESSION_KEY = "crm_phases_website_request"
 
 
@@ -49,19 +50,19 @@ class WebsiteRequest(http.Controller):
             log._log_request(ip)
         except UserError as error:
             return self._render_form(post, error=error.args[0])
-        request.session[SESSION_KEY] = lead.id
+        request.session[SESSION_KEY] = lead._website_request_summary()
         return request.redirect(f"{FORM_URL}/danke")
 
     @http.route(
         f"{FORM_URL}/danke", type="http", auth="public", website=True, sitemap=False
     )
     def website_request_thanks(self, **kwargs):
-        # only the request this session sent, by the id the session holds
-        lead = request.env["crm.lead"].sudo().browse(request.session.get(SESSION_KEY))
-        if not lead.exists():
-            return request.redirect(FORM_URL)
+        # what this session sent, shown once: a reload gets the page without it
+        summary = request.session.pop(SESSION_KEY, None)
+        if not isinstance(summary, dict):
+            summary = None
         return request.render(
-            "crm_phases.website_request_thanks", {"lead": lead.exists()}
+            "crm_phases.website_request_thanks", {"summary": summary}
         )
 
     def _visitor_partner(self):
@@ -74,6 +75,8 @@ class WebsiteRequest(http.Controller):
         if not partner:
             return {"country_id": company.country_id.id}
         return {
+            "form_of_address": partner.form_of_address or "",
+            "academic_title": partner.academic_title or "",
             "contact_name": partner.name,
             "partner_name": partner.commercial_company_name or "",
             "email_from": partner.email or "",
@@ -95,6 +98,9 @@ class WebsiteRequest(http.Controller):
             if (post.get("country_id") or "").isdigit()
             else False,
             lines=self._extract_lines(post),
+            business_field_ids=self._extract_business_fields(post),
+            form_of_address=post.get("form_of_address") or "",
+            privacy_consent=bool(post.get("privacy_consent")),
             company_id=request.website.company_id.id,
             partner_id=self._visitor_partner().id,
             lang=request.lang.code,
@@ -113,6 +119,15 @@ class WebsiteRequest(http.Controller):
                 lines.append((product_id, self._to_int(quantity)))
         return lines
 
+    def _extract_business_fields(self, post):
+        # a forged key becomes id 0, which the model's whitelist refuses
+        ids = (
+            key[len(BUSINESS_FIELD_PREFIX) :]
+            for key, checked in post.items()
+            if key.startswith(BUSINESS_FIELD_PREFIX) and checked
+        )
+        return [int(text) if text.isdigit() else 0 for text in ids]
+
     @staticmethod
     def _to_int(text):
         try:
@@ -123,28 +138,22 @@ class WebsiteRequest(http.Controller):
     def _render_form(self, values, error=None):
         company = request.website.company_id
         leads = request.env["crm.lead"]
-        # display data of saleable products and countries for the public form
-        products = (
-            request.env["product.product"]
-            .sudo()
-            .search(
-                leads._website_request_product_domain(company),
-                order="categ_id, name",
-                limit=200,
-            )
-        )
+        # display data of the countries for the public form
         countries = request.env["res.country"].sudo().search([])
         return request.render(
             "crm_phases.website_request_form",
             {
                 "values": values,
                 "error": error,
-                "products": products,
+                "catalogue": leads._website_request_catalogue(company),
+                "forms_of_address": leads._selection_form_of_address(),
+                "privacy_url": request.website._get_quote_privacy_url(),
                 "countries": countries,
                 "periods": leads._website_request_completion_periods(),
                 "form_token": leads._website_request_form_token(),
                 "honeypot": HONEYPOT,
                 "product_prefix": PRODUCT_PREFIX,
+                "business_field_prefix": BUSINESS_FIELD_PREFIX,
                 "text_limits": TEXT_LIMITS,
             },
         )

@@ -1,5 +1,7 @@
 from . import crm_business_field
 from . import product_category
+from . import product_template
+from . import website
 from . import crm_lead
 from . import res_company
 from . import res_config_settings

@@ -13,6 +13,7 @@ from odoo.tools import (
     format_amount,
     format_date,
     formatLang,
+    html2plaintext,
     is_html_empty,
     plaintext2html,
 )
@@ -26,6 +27,7 @@ MAX_LINES = 20
 MAX_QUANTITY = 9999
 # what the public may write, with its maximum length
 TEXT_LIMITS = {
+    "academic_title": 40,
     "contact_name": 100,
     "partner_name": 100,
     "email_from": 120,
@@ -424,6 +426,43 @@ class CrmLead(models.Model):
         )
         return True
 
+    form_of_address = fields.Selection(
+        selection="_selection_form_of_address",
+        help="Form of address of the contact person; given to the contact created "
+        "from the opportunity.",
+    )
+    academic_title = fields.Char(
+        help='Academic title of the contact person, e.g. "Dr.", "Prof. Dr."; given '
+        "to the contact created from the opportunity.",
+    )
+
+    @api.model
+    def _selection_form_of_address(self):
+        """The contacts' selection (Herr, Frau, divers, keine Angabe), one source."""
+        return self.env["res.partner"]._fields["form_of_address"]._description_selection(
+            self.env
+        )
+
+    def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
+        values = super()._prepare_customer_values(
+            partner_name, is_company=is_company, parent_id=parent_id
+        )
+        if not is_company:
+            values.update(
+                form_of_address=self.form_of_address,
+                academic_title=self.academic_title,
+            )
+        return values
+
+    def _inverse_email_from(self):
+        # a request of a logged-in visitor keeps what was typed on the opportunity
+        if not self.env.context.get("crm_phases_keep_partner_contact"):
+            super()._inverse_email_from()
+
+    def _inverse_phone(self):
+        if not self.env.context.get("crm_phases_keep_partner_contact"):
+            super()._inverse_phone()
+
     # ------------------------------------------------------------
     # WEBSITE REQUESTS
     # ------------------------------------------------------------
@@ -433,6 +472,12 @@ class CrmLead(models.Model):
         copy=False,
         index="btree_not_null",
         help="Reference the visitor received for a request sent on the website.",
+    )
+    privacy_consent_date = fields.Datetime(
+        string="Privacy Consent On",
+        readonly=True,
+        copy=False,
+        help="When the visitor agreed to the privacy policy on the website form.",
     )
 
     _sql_constraints = [
@@ -489,17 +534,31 @@ class CrmLead(models.Model):
         """
         company = self.env["res.company"].browse(values["company_id"])
         vals = self._prepare_website_request_values(values, company)
-        lead = self.with_company(company).create([vals])
+        # a logged-in visitor's contact keeps its e-mail and phone: crm's inverses
+        # would write the typed ones onto it (as superuser here)
+        lead = (
+            self.with_company(company)
+            .with_context(crm_phases_keep_partner_contact=True)
+            .create([vals])
+            .with_env(self.env)
+        )
         lead._website_request_send_confirmation()
         return lead
 
     @api.model
     def _prepare_website_request_values(self, values, company):
+        self._website_request_check_privacy_consent(values)
         texts = self._website_request_clean_texts(values)
         lines = self._website_request_line_commands(values.get("lines") or [], company)
-        if not lines and not texts.get("description"):
+        business_fields = self._website_request_business_fields(
+            values.get("business_field_ids") or [], company
+        )
+        if not lines and not business_fields and not texts.get("description"):
             raise ValidationError(
-                _("Please choose at least one product or describe your project.")
+                _(
+                    "Please choose at least one product or business field, or "
+                    "describe your project."
+                )
             )
         date_from, date_to = self._website_request_period(values)
         # numbers are drawn only for checked requests; the sequence is not readable
@@ -528,7 +587,38 @@ class CrmLead(models.Model):
             "revenue_date_from": date_from,
             "revenue_date_to": date_to,
             "lead_line_ids": lines,
+            "business_field_ids": self._website_request_business_field_commands(
+                business_fields, lines
+            ),
+            "form_of_address": self._website_request_form_of_address(values),
+            "privacy_consent_date": fields.Datetime.now(),
         }
+
+    @api.model
+    def _website_request_business_field_commands(self, business_fields, lines):
+        """The chosen business fields and those of the products: a value given on
+        create is not computed from the lines afterwards."""
+        categories = self.env["product.category"].browse(
+            [command[2]["category_id"] for command in lines]
+        )
+        return [Command.set((business_fields | categories.business_field_id).ids)]
+
+    @api.model
+    def _website_request_check_privacy_consent(self, values):
+        if not values.get("privacy_consent"):
+            raise ValidationError(
+                _(
+                    "Please agree to the processing of your data according to the "
+                    "privacy policy; we need it to answer your request."
+                )
+            )
+
+    @api.model
+    def _website_request_form_of_address(self, values):
+        form = values.get("form_of_address") or False
+        if form and form not in dict(self._selection_form_of_address()):
+            raise ValidationError(_("Please choose a form of address from the list."))
+        return form
 
     @api.model
     def _website_request_clean_texts(self, values):
@@ -557,6 +647,7 @@ class CrmLead(models.Model):
     @api.model
     def _website_request_labels(self):
         return [
+            ("academic_title", _("the academic title")),
             ("contact_name", _("your name")),
             ("partner_name", _("the company")),
             ("email_from", _("the e-mail address")),
@@ -571,8 +662,64 @@ class CrmLead(models.Model):
     def _website_request_product_domain(self, company):
         return [
             ("sale_ok", "=", True),
+            ("quote_form_published", "=", True),
             ("company_id", "in", [False, company.id]),
         ]
+
+    @api.model
+    def _website_request_business_field_domain(self, company):
+        return [("active", "=", True)]
+
+    @api.model
+    def _website_request_catalogue(self, company, limit=200):
+        """What the form offers, grouped: ``[(business field, products)]`` in the
+        business fields' order, one group per business field (also without
+        products: it can be chosen alone), then the offered products of no business
+        field under an empty business field.
+
+        Read as superuser: the public may see what the form offers, nothing else.
+        """
+        business_fields = (
+            self.env["crm.business.field"]
+            .sudo()
+            .search(self._website_request_business_field_domain(company))
+        )
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .search(
+                self._website_request_product_domain(company),
+                order="name, id",
+                limit=limit,
+            )
+        )
+        by_field = products.grouped(lambda product: product.categ_id.business_field_id)
+        catalogue = [
+            (field, by_field.get(field, products.browse())) for field in business_fields
+        ]
+        others = products.filtered(
+            lambda product: product.categ_id.business_field_id not in business_fields
+        )
+        if others:
+            catalogue.append((business_fields.browse(), others))
+        return catalogue
+
+    @api.model
+    def _website_request_business_fields(self, business_field_ids, company):
+        """The business fields chosen on their own, whitelisted like products."""
+        if len(business_field_ids) > MAX_LINES:
+            raise ValidationError(_("A chosen business field is not available."))
+        business_fields = (
+            self.env["crm.business.field"]
+            .sudo()
+            .search(
+                [("id", "in", list(business_field_ids))]
+                + self._website_request_business_field_domain(company)
+            )
+        )
+        if len(business_fields) != len(set(business_field_ids)):
+            raise ValidationError(_("A chosen business field is not available."))
+        return business_fields.with_env(self.env)
 
     @api.model
     def _website_request_line_commands(self, lines, company):
@@ -634,6 +781,38 @@ class CrmLead(models.Model):
                 _("Please enter a start date and an end date after it.")
             )
         return date_from, date_to
+
+    def _get_website_request_period_text(self):
+        """The desired completion as the visitor asked for it, in the context's
+        language ("" when no period was given); for the thank-you page and the
+        confirmation e-mail."""
+        self.ensure_one()
+        date_from, date_to = self.revenue_date_from, self.revenue_date_to
+        if not date_from:
+            return ""
+        if not date_to:
+            return _("from %(date)s", date=format_date(self.env, date_from))
+        return _(
+            "%(date_from)s to %(date_to)s",
+            date_from=format_date(self.env, date_from),
+            date_to=format_date(self.env, date_to),
+        )
+
+    def _website_request_summary(self):
+        """What the visitor sent, as plain data: the thank-you page shows this
+        snapshot once, never the opportunity as it is later."""
+        self.ensure_one()
+        return {
+            "reference": self.web_reference,
+            "contact_name": self.contact_name or "",
+            "email_from": self.email_from or "",
+            "lines": [
+                [f"{line.product_qty:g}", line.name] for line in self.lead_line_ids
+            ],
+            "business_fields": self.business_field_ids.mapped("name"),
+            "period": self._get_website_request_period_text(),
+            "description": html2plaintext(self.description or ""),
+        }
 
     @api.model
     def _website_request_country(self, country_id):
