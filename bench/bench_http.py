@@ -45,6 +45,7 @@ def post_ours(url, product_id, tag):
         "city": "Freiburg",
         "description": "Einfamilienhaus, 160 m²",
         "completion_period": "6_months",
+        "privacy_consent": "1",
         f"product_qty_{product_id}": "1",
     }
     # the POST alone, like the native form's POST (its thank-you page is another
@@ -96,7 +97,14 @@ def prepare(admin):
     return admin.execute(
         "product.product",
         "create",
-        [{"name": "Bench Wärmepumpe", "list_price": 12500.0, "sale_ok": True}],
+        [
+            {
+                "name": "Bench Wärmepumpe",
+                "list_price": 12500.0,
+                "sale_ok": True,
+                "quote_form_published": True,
+            }
+        ],
     )[0]
 
 

@@ -27,41 +27,86 @@ def test_prospect_requests_a_quote(
         [company["company_id"][0]],
         {"website_request_min_seconds": 0, "website_request_rate_limit": 0},
     )
-    product = admin.execute(
+    product, not_offered = admin.execute(
         "product.product",
         "create",
-        [{"name": f"Wärmepumpe {tag}", "list_price": 12500.0, "sale_ok": True}],
-    )[0]
+        [
+            {
+                "name": f"Wärmepumpe {tag}",
+                "list_price": 12500.0,
+                "sale_ok": True,
+                "quote_form_published": True,
+            },
+            {"name": f"Möbelaufbau {tag}", "list_price": 80.0, "sale_ok": True},
+        ],
+    )
 
     browser = requests.Session()
     page = browser.get(odoo_server["url"] + FORM_PATH, timeout=30)
     assert page.status_code == 200
     assert f"Wärmepumpe {tag}" in page.text
+    # saleable, but not offered on the form: neither shown nor accepted
+    assert f"Möbelaufbau {tag}" not in page.text
+    refused = browser.post(
+        odoo_server["url"] + FORM_PATH + "/submit",
+        data={
+            "csrf_token": _hidden(page.text, "csrf_token"),
+            "form_token": _hidden(page.text, "form_token"),
+            "contact_name": f"Jörg Interessent {tag}",
+            "email_from": address,
+            "privacy_consent": "1",
+            f"product_qty_{not_offered}": "1",
+        },
+        timeout=30,
+    )
+    assert "o_website_request_error" in refused.text
     response = browser.post(
         odoo_server["url"] + FORM_PATH + "/submit",
         data={
             "csrf_token": _hidden(page.text, "csrf_token"),
             "form_token": _hidden(page.text, "form_token"),
             "homepage": "",
+            "form_of_address": "mr",
+            "academic_title": "Dr.",
             "contact_name": f"Jörg Interessent {tag}",
             "email_from": address,
             "city": "Mannheim",
             "description": "Einfamilienhaus, Baujahr 1978, 160 m²",
-            "completion_period": "6_months",
+            "completion_period": "dates",
+            "date_from": "2027-04-01",
+            "date_to": "2027-06-30",
+            "privacy_consent": "1",
             f"product_qty_{product}": "1",
         },
         timeout=30,
     )
     assert response.status_code == 200
     reference = re.search(r"WEB-\d{4}-\d{5}", response.text).group(0)
+    # the requested period, in the website's language
+    assert re.search(
+        r"04/01/2027 to 06/30/2027|01\.04\.2027 bis 30\.06\.2027", response.text
+    )
+    # the thank-you page shows the request once
+    again = browser.get(odoo_server["url"] + FORM_PATH + "/danke", timeout=30)
+    assert again.status_code == 200
+    assert reference not in again.text
 
     leads = admin.execute(
         "crm.lead",
         "search_read",
         [("web_reference", "=", reference)],
-        ["contact_name", "expected_revenue", "source_id"],
+        [
+            "contact_name",
+            "expected_revenue",
+            "source_id",
+            "form_of_address",
+            "academic_title",
+            "privacy_consent_date",
+        ],
     )
     assert [lead["contact_name"] for lead in leads] == [f"Jörg Interessent {tag}"]
+    assert (leads[0]["form_of_address"], leads[0]["academic_title"]) == ("mr", "Dr.")
+    assert leads[0]["privacy_consent_date"]
     assert leads[0]["expected_revenue"] == 12500.0
 
     # crons are off in this server: send the queued confirmation now

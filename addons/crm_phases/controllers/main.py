@@ -61,9 +61,7 @@ class WebsiteRequest(http.Controller):
         summary = request.session.pop(SESSION_KEY, None)
         if not isinstance(summary, dict):
             summary = None
-        return request.render(
-            "crm_phases.website_request_thanks", {"summary": summary}
-        )
+        return request.render("crm_phases.website_request_thanks", {"summary": summary})
 
     def _visitor_partner(self):
         user = request.env.user

@@ -427,6 +427,7 @@ class CrmLead(models.Model):
         return True
 
     form_of_address = fields.Selection(
+        string="Form of Address",
         selection="_selection_form_of_address",
         help="Form of address of the contact person; given to the contact created "
         "from the opportunity.",
@@ -439,8 +440,10 @@ class CrmLead(models.Model):
     @api.model
     def _selection_form_of_address(self):
         """The contacts' selection (Herr, Frau, divers, keine Angabe), one source."""
-        return self.env["res.partner"]._fields["form_of_address"]._description_selection(
-            self.env
+        return (
+            self.env["res.partner"]
+            ._fields["form_of_address"]
+            ._description_selection(self.env)
         )
 
     def _prepare_customer_values(self, partner_name, is_company=False, parent_id=False):
@@ -456,12 +459,14 @@ class CrmLead(models.Model):
 
     def _inverse_email_from(self):
         # a request of a logged-in visitor keeps what was typed on the opportunity
-        if not self.env.context.get("crm_phases_keep_partner_contact"):
-            super()._inverse_email_from()
+        if self.env.context.get("crm_phases_keep_partner_contact"):
+            return None
+        return super()._inverse_email_from()
 
     def _inverse_phone(self):
-        if not self.env.context.get("crm_phases_keep_partner_contact"):
-            super()._inverse_phone()
+        if self.env.context.get("crm_phases_keep_partner_contact"):
+            return None
+        return super()._inverse_phone()
 
     # ------------------------------------------------------------
     # WEBSITE REQUESTS

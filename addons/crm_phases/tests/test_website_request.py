@@ -272,9 +272,7 @@ class TestWebsiteRequest(HttpCase, CrmPhasesProductCase):
         self.assertTrue(expense.quote_form_published)
         self.assertIn(
             expense.product_tmpl_id,
-            self.env["product.template"].search(
-                [("quote_form_published", "=", True)]
-            ),
+            self.env["product.template"].search([("quote_form_published", "=", True)]),
         )
 
     def test_product_not_offered_is_neither_shown_nor_accepted(self):
@@ -313,7 +311,9 @@ class TestWebsiteRequest(HttpCase, CrmPhasesProductCase):
         solar = page.index(f'data-business-field="{self.field_solar.code}"')
         geo = page.index(f'data-business-field="{self.field_geothermal.code}"')
         self.assertLess(solar, page.index("Strom vom eigenen Dach"))
-        self.assertLess(page.index("Strom vom eigenen Dach"), page.index("Test PV Module"))
+        self.assertLess(
+            page.index("Strom vom eigenen Dach"), page.index("Test PV Module")
+        )
         self.assertLess(page.index("Test PV Module"), geo)
         self.assertLess(geo, page.index("Test Heat Pump"))
         self.assertLess(page.index("Test Heat Pump"), page.index("Test Service Visit"))
