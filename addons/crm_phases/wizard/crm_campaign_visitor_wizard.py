@@ -18,6 +18,7 @@ class CrmCampaignVisitorWizard(models.TransientModel):
         "utm.campaign", required=True, default=lambda self: self._default_campaign_id()
     )
     form_of_address = fields.Selection(
+        string="Form of Address",
         selection=lambda self: (
             self.env["res.partner"]
             ._fields["form_of_address"]
@@ -87,6 +88,7 @@ class CrmCampaignVisitorWizard(models.TransientModel):
         help="The contact's registration for this campaign that you may complete.",
     )
     registration_info = fields.Char(
+        string="Registration",
         compute="_compute_registration",
         help="When and by whom the contact is already registered for this campaign.",
     )
