@@ -181,28 +181,26 @@ class CrmCampaignVisitorWizard(models.TransientModel):
             ("state", "!=", "cancelled"),
             ("company_id", "in", self.env.companies.ids),
         ]
-        mine = self.env["crm.campaign.activity"].search_fetch(
-            domain, ["campaign_id", "partner_id"]
-        )
-        # A colleague's registration counts too, though the salesperson may not read
-        # it: only its date and salesperson are shown.
-        every = (
-            self.env["crm.campaign.activity"]
-            .sudo()
-            .search_fetch(domain, ["campaign_id", "partner_id", "date", "user_id"])
+        Activity = self.env["crm.campaign.activity"]
+        Activity.check_access("create")
+        mine = Activity.search_fetch(domain, ["campaign_id", "partner_id"])
+        # A colleague's registration counts too, though a salesperson with "own
+        # documents only" may not read it: only its date and salesperson are shown.
+        every = Activity.sudo().search_fetch(
+            domain, ["campaign_id", "partner_id", "date", "user_id"]
         )
         for wizard in todo:
             pair = (wizard.campaign_id, wizard.partner_id)
             found = every.filtered(lambda a, p=pair: (a.campaign_id, a.partner_id) == p)
             if not found:
                 continue
-            wizard.registered_activity_id = mine.filtered(
-                lambda a, p=pair: (a.campaign_id, a.partner_id) == p
-            )[:1]
+            own = mine.filtered(lambda a, p=pair: (a.campaign_id, a.partner_id) == p)
+            wizard.registered_activity_id = own[:1]
+            shown = every.browse(own[:1].ids) or found[:1]
             wizard.registration_info = _(
                 "Registered for this campaign on %(date)s by %(user)s.",
-                date=format_datetime(self.env, found[0].date, dt_format="short"),
-                user=found[0].user_id.name or _("nobody"),
+                date=format_datetime(self.env, shown.date, dt_format="short"),
+                user=shown.user_id.name or _("nobody"),
             )
 
     @api.depends("registered_activity_id", "registration_info")
