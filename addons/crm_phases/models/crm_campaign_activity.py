@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.tools import format_date, plaintext2html, split_every
+from odoo.tools import format_date, format_datetime, plaintext2html, split_every
 
 
 class CrmCampaignActivity(models.Model):
@@ -148,21 +148,65 @@ class CrmCampaignActivity(models.Model):
 
         Each visitor is a dict of activity values plus ``partner_vals`` (the typed
         contact data), optional ``update_partner`` (complete the matched contact,
-        default True) and ``create_partner`` (skip the matching).
+        default True), ``overwrite_partner_fields`` (contact fields the user
+        confirmed, written even over a value), ``create_partner`` (skip the
+        matching) and ``activity_id`` (the contact's registration for the campaign
+        this conversation is added to instead of registering it again). Returns the
+        activities in input order.
         """
-        private_keys = {"partner_vals", "update_partner", "create_partner"}
+        private_keys = {
+            "partner_vals",
+            "update_partner",
+            "overwrite_partner_fields",
+            "create_partner",
+            "activity_id",
+        }
         partners = self.env["res.partner"]._crm_phases_resolve_visitors(visitors)
-        return self.create(
+        new = [
+            index
+            for index, visitor in enumerate(visitors)
+            if not visitor.get("activity_id")
+        ]
+        created = self.create(
             [
                 {
                     key: value
-                    for key, value in visitor.items()
+                    for key, value in visitors[index].items()
                     if key not in private_keys
                 }
-                | {"partner_id": partner.id}
-                for visitor, partner in zip(visitors, partners, strict=True)
+                | {"partner_id": partners[index].id}
+                for index in new
             ]
         )
+        ids = [visitor.get("activity_id") for visitor in visitors]
+        for index, activity in zip(new, created, strict=True):
+            ids[index] = activity.id
+        for visitor in visitors:
+            if visitor.get("activity_id"):
+                self.browse(visitor["activity_id"])._add_conversation(visitor)
+        return self.browse(ids)
+
+    def _add_conversation(self, visitor):
+        """Another conversation with a registered visitor: its interests are added
+        and its note is appended under the date and the salesperson; the
+        registration (thank-you mail, opportunity) stays one."""
+        self.ensure_one()
+        vals = {"business_field_ids": visitor.get("business_field_ids") or []}
+        if visitor.get("note"):
+            user = self.env["res.users"].browse(visitor.get("user_id")) or self.env.user
+            heading = _(
+                "%(date)s, %(user)s:",
+                date=format_datetime(
+                    self.env,
+                    visitor.get("date") or fields.Datetime.now(),
+                    dt_format="short",
+                ),
+                user=user.name,
+            )
+            vals["note"] = "\n\n".join(
+                filter(None, [self.note, f"{heading}\n{visitor['note']}"])
+            )
+        self.write(vals)
 
     # States
 

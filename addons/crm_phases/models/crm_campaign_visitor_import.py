@@ -432,7 +432,7 @@ class CrmCampaignVisitorImport(models.AbstractModel):
             if identity in first_of:
                 result[index] = (
                     "duplicate",
-                    partners[:1] if len(partners) == 1 else Partner,
+                    partners if reason in ("email", "name_company") else Partner,
                     first_of[identity],
                 )
                 continue
@@ -460,9 +460,11 @@ class CrmCampaignVisitorImport(models.AbstractModel):
 
     @api.model
     def _ambiguous_message(self, partners):
+        """A list cannot say which contact is meant: the row is rejected."""
         return _(
-            "Several contacts match: %s",
-            ", ".join(partners[:5].mapped("display_name")),
+            "%s Choose the contact in the booth capture (Register Visitor) or fix "
+            "the list (e-mail address, company).",
+            self.env["res.partner"]._crm_phases_ambiguous_message(partners),
         )
 
     @api.model

@@ -378,17 +378,30 @@ class CrmLead(models.Model):
         compute="_compute_matching_partner",
         string="Existing Contact",
         help="A contact that matches the typed e-mail, or name and company, of an "
-        "opportunity without customer.",
+        "opportunity without customer; when the match is not certain, the only "
+        "candidate, to be checked before it is used.",
+    )
+    matching_partner_ids = fields.Many2many(
+        "res.partner",
+        compute="_compute_matching_partner",
+        string="Possible Contacts",
+        help="Contacts that may be the customer (same name without company, or "
+        "another e-mail address): the salesperson decides.",
     )
     matching_partner_reason = fields.Selection(
-        [("email", "same e-mail"), ("name_company", "same name and company")],
+        [
+            ("email", "same e-mail"),
+            ("name_company", "same name and company"),
+            ("ambiguous", "not certain"),
+        ],
         compute="_compute_matching_partner",
     )
 
     @api.depends("partner_id", "email_from", "contact_name", "partner_name")
     def _compute_matching_partner(self):
         """The dedupe of the acquisition phase, for leads typed without customer:
-        one batch of searches for all of them."""
+        one batch of searches for all of them. An ambiguous match is proposed,
+        never linked by itself."""
         todo = self.filtered(
             lambda lead: (
                 not lead.partner_id
@@ -396,7 +409,11 @@ class CrmLead(models.Model):
             )
         )
         (self - todo).update(
-            {"matching_partner_id": False, "matching_partner_reason": False}
+            {
+                "matching_partner_id": False,
+                "matching_partner_ids": False,
+                "matching_partner_reason": False,
+            }
         )
         matches = self.env["res.partner"]._crm_phases_find_matches(
             [
@@ -409,12 +426,13 @@ class CrmLead(models.Model):
             ]
         )
         for lead, (partners, reason) in zip(todo, matches, strict=True):
-            single = reason in ("email", "name_company")
-            lead.matching_partner_id = partners[:1] if single else False
-            lead.matching_partner_reason = reason if single else False
+            lead.matching_partner_id = partners if len(partners) == 1 else False
+            lead.matching_partner_ids = partners
+            lead.matching_partner_reason = reason
 
     def action_link_matching_partner(self):
-        """Use the existing contact as customer instead of creating a second one."""
+        """Use the existing contact as customer instead of creating a second one
+        (the salesperson's click, also for a match that is not certain)."""
         for lead in self.filtered("matching_partner_id"):
             lead.partner_id = lead.matching_partner_id
         return True

@@ -125,10 +125,15 @@ class ResPartner(models.Model):
         and one by name + company for the whole batch.
 
         Returns, per input, ``(partners, reason)``: one partner and ``'email'`` or
-        ``'name_company'``; the candidates and ``'ambiguous'`` when several contacts
-        match; no partner and ``None`` when nothing matches. The e-mail is compared
-        normalised (lower case, trimmed); several contacts sharing it are told apart by
-        name + company. The same name at another company is not a match.
+        ``'name_company'`` when it is the same person; the candidates and
+        ``'ambiguous'`` when the user has to decide; no partner and ``None`` when
+        nothing matches. The e-mail is compared normalised (lower case, trimmed) and
+        identifies the person; several contacts sharing it are told apart by name +
+        company. A name is the same person only together with the same company and
+        without a conflicting e-mail: a name without company, or a contact of that
+        name and company with another e-mail address, is ambiguous (a stranger must
+        not receive the visitor's mails and history). The same name at another
+        company is not a match.
         """
         emails = [
             email_normalize(vals.get("email") or "", strict=False) for vals in vals_list
@@ -151,19 +156,20 @@ class ResPartner(models.Model):
         }
         if wanted_keys:
             found = self.search_fetch(
-                [("name_company_key", "in", list(wanted_keys))], ["name_company_key"]
+                [("name_company_key", "in", list(wanted_keys))],
+                ["name_company_key", "email_normalized"],
             )
             for partner in found:
                 by_key[partner.name_company_key].append(partner.id)
         return [
             self._crm_phases_pick_match(
-                by_email.get(email, []), by_key.get(key, []), key
+                by_email.get(email, []), by_key.get(key, []), key, email
             )
             for email, key in zip(emails, keys, strict=True)
         ]
 
     @api.model
-    def _crm_phases_pick_match(self, email_ids, key_ids, key):
+    def _crm_phases_pick_match(self, email_ids, key_ids, key, email=False):
         if email_ids:
             candidates = self.browse(email_ids)
             if len(candidates) > 1:
@@ -174,8 +180,32 @@ class ResPartner(models.Model):
             return (candidates, "email" if len(candidates) == 1 else "ambiguous")
         if key_ids:
             candidates = self.browse(key_ids)
-            return (candidates, "name_company" if len(candidates) == 1 else "ambiguous")
+            if len(candidates) == 1 and self._crm_phases_is_same_person(
+                candidates, key, email
+            ):
+                return (candidates, "name_company")
+            return (candidates, "ambiguous")
         return (self.browse(), None)
+
+    @api.model
+    def _crm_phases_is_same_person(self, partner, key, email):
+        """Whether a contact found by name + company is the visitor: only with a
+        company in the key, and without two different e-mail addresses."""
+        has_company = bool(key and key.partition("|")[2])
+        other_email = email and partner.email_normalized not in (False, email)
+        return has_company and not other_email
+
+    @api.model
+    def _crm_phases_ambiguous_message(self, partners):
+        """Why a match is not taken, naming the candidates (at most five)."""
+        names = ", ".join(partners[:5].mapped("display_name"))
+        if len(partners) > 1:
+            return _("Several contacts may be this visitor: %s.", names)
+        return _(
+            "Not certainly the same person (same name, but without company or with "
+            "another e-mail address): %s.",
+            names,
+        )
 
     @api.model
     def _crm_phases_visitor_fields(self):
@@ -205,8 +235,10 @@ class ResPartner(models.Model):
         allowed = self._crm_phases_visitor_fields()
         return {key: value for key, value in vals.items() if key in allowed and value}
 
-    def _crm_phases_fill_empty_fields(self, vals):
-        """Complete a matched contact with what the visitor gave; never overwrite."""
+    def _crm_phases_fill_empty_fields(self, vals, overwrite=()):
+        """Complete a matched contact with what the visitor gave; never overwrite,
+        except the fields of ``overwrite`` the user saw and confirmed (the booth
+        capture's form of address and title), and never with an empty value."""
         self.ensure_one()
         identity = {"name", "firstname", "lastname", "parent_id"}
         if self.parent_id:
@@ -214,7 +246,8 @@ class ResPartner(models.Model):
         updates = {
             key: value
             for key, value in self._crm_phases_clean_visitor_vals(vals).items()
-            if key not in identity and not self[key]
+            if key not in identity
+            and (not self[key] or (key in overwrite and self[key] != value))
         }
         if updates:
             self.write(updates)
@@ -255,9 +288,11 @@ class ResPartner(models.Model):
     @api.model
     def _crm_phases_resolve_visitors(self, visitors):
         """The contact of each visitor, in input order: the given ``partner_id``, else
-        the unique match of ``partner_vals`` (completed, unless ``update_partner`` is
-        false), else a new contact (created once per e-mail or name + company in the
-        batch; ``create_partner`` skips the matching)."""
+        the match of ``partner_vals`` that is the same person (completed, unless
+        ``update_partner`` is false; the ``overwrite_partner_fields`` the user
+        confirmed are written in any case), else a new contact (created once per
+        e-mail or name + company in the batch; ``create_partner`` skips the
+        matching). An ambiguous match raises: the caller lets the user choose."""
         result = [self.browse(visitor.get("partner_id") or []) for visitor in visitors]
         to_match = [
             index
@@ -267,12 +302,18 @@ class ResPartner(models.Model):
         matches = self._crm_phases_find_matches(
             [visitors[index].get("partner_vals") or {} for index in to_match]
         )
-        for index, (partners, _reason) in zip(to_match, matches, strict=True):
-            if len(partners) == 1:
-                result[index] = partners
+        for index, (partners, reason) in zip(to_match, matches, strict=True):
+            if reason == "ambiguous":
+                raise UserError(self._crm_phases_ambiguous_message(partners))
+            result[index] = partners
         for partner, visitor in zip(result, visitors, strict=True):
-            if partner and visitor.get("update_partner", True):
-                partner._crm_phases_fill_empty_fields(visitor.get("partner_vals") or {})
+            if not partner:
+                continue
+            vals = visitor.get("partner_vals") or {}
+            overwrite = visitor.get("overwrite_partner_fields") or ()
+            if not visitor.get("update_partner", True):
+                vals = {key: value for key, value in vals.items() if key in overwrite}
+            partner._crm_phases_fill_empty_fields(vals, overwrite)
         missing = [index for index, partner in enumerate(result) if not partner]
         if missing:
             self._crm_phases_create_visitor_partners(visitors, missing, result)

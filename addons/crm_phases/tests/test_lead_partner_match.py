@@ -72,6 +72,48 @@ class TestLeadPartnerMatch(CrmPhasesCase):
         self.assertNotEqual(leads[1].partner_id, self.contact)
 
     @users("salesman")
+    def test_uncertain_match_is_proposed_never_linked(self):
+        private = self.env["res.partner"].sudo().create([{"name": "Karl Winter"}])
+        with Form(
+            self.env["crm.lead"].with_context(default_type="opportunity")
+        ) as form:
+            form.name = "Pelletheizung"
+            form.contact_name = "Karl Winter"
+            self.assertEqual(form.matching_partner_reason, "ambiguous")
+            self.assertEqual(form.matching_partner_ids[:], private)
+            self.assertEqual(form.matching_partner_id.id, private.id)
+        lead = form.record
+        self.assertFalse(lead.partner_id)
+        lead.action_link_matching_partner()
+        self.assertEqual(lead.partner_id, private.with_env(self.env))
+
+    @users("salesman")
+    def test_other_email_at_same_company_is_uncertain(self):
+        lead = self.env["crm.lead"].create(
+            [
+                {
+                    "name": "Klima",
+                    "contact_name": "Petra Müller-Lüdenscheidt",
+                    "partner_name": "Sonnenland Test KG",
+                    "email_from": "petra@privat.example",
+                }
+            ]
+        )
+        self.assertRecordValues(
+            lead,
+            [
+                {
+                    "partner_id": False,
+                    "matching_partner_reason": "ambiguous",
+                    "matching_partner_ids": self.contact.ids,
+                }
+            ],
+        )
+        lead.action_create_customer()
+        self.assertNotEqual(lead.partner_id, self.contact)
+        self.assertEqual(lead.partner_id.email, "petra@privat.example")
+
+    @users("salesman")
     def test_batch_queries(self):
         """One batch of searches for all leads: 10 and 50 leads cost the same."""
         for size in (10, 50):

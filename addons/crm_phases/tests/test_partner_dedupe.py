@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged, users
 
 from ..models.res_partner import normalize_match_text
@@ -110,6 +111,98 @@ class TestPartnerDedupe(CrmPhasesCampaignCase):
         )
         self.assertEqual(matches[0], (anna, "email"))
         self.assertEqual(matches[1], (anna | bernd, "ambiguous"))
+
+    @users("fair_salesman")
+    def test_name_without_company_is_ambiguous(self):
+        """A name alone is never the same person: proposed, not taken."""
+        private = self.env["res.partner"].create([{"name": "Petra Sommer"}])
+        [(partners, reason)] = self.find([{"name": "Petra Sommer"}])
+        self.assertEqual((partners, reason), (private, "ambiguous"))
+        [(partners, reason)] = self.find(
+            [{"firstname": "Petra", "lastname": "Sommer", "email": "p@sommer.example"}]
+        )
+        self.assertEqual((partners, reason), (private, "ambiguous"))
+
+    @users("fair_salesman")
+    def test_name_and_company_with_other_email_is_ambiguous(self):
+        matches = self.find(
+            [
+                {
+                    "name": "Hans Müller",
+                    "company_name": "Sonnenschein Test AG",
+                    "email": "hans.mueller@privat.example",
+                },
+                # no e-mail on one side: no conflict
+                {"name": "Hans Müller", "company_name": "Sonnenschein Test AG"},
+                {
+                    "name": "Jürgen Weiß",
+                    "company_name": "Kältetechnik Weiß Süd GmbH",
+                    "email": "j.weiss@kaelte.example",
+                },
+            ]
+        )
+        self.assertEqual(
+            matches,
+            [
+                (self.partner_mueller, "ambiguous"),
+                (self.partner_mueller, "name_company"),
+                (self.partner_weiss, "name_company"),
+            ],
+        )
+
+    @users("fair_salesman")
+    def test_email_is_the_same_person_whatever_the_name(self):
+        [(partners, reason)] = self.find(
+            [{"name": "Johann Müller", "email": "H.MUELLER@sonnenschein-test.example"}]
+        )
+        self.assertEqual((partners, reason), (self.partner_mueller, "email"))
+
+    @users("fair_salesman")
+    def test_resolve_never_takes_an_ambiguous_match(self):
+        Partner = self.env["res.partner"]
+        Partner.create([{"name": "Petra Sommer", "email": "petra@privat.example"}])
+        count = Partner.search_count([])
+        with self.assertRaisesRegex(UserError, "Petra Sommer"):
+            Partner._crm_phases_resolve_visitors(
+                [{"partner_vals": {"name": "Petra Sommer", "phone": "+49 1"}}]
+            )
+        [partner] = Partner._crm_phases_resolve_visitors(
+            [{"partner_vals": {"name": "Petra Sommer"}, "create_partner": True}]
+        )
+        self.assertEqual(Partner.search_count([]), count + 1)
+        self.assertFalse(partner.email)
+
+    @users("fair_salesman")
+    def test_confirmed_fields_overwrite_but_never_empty(self):
+        self.partner_mueller.write({"form_of_address": "mr", "academic_title": "Dr."})
+        Partner = self.env["res.partner"]
+        overwrite = ["form_of_address", "academic_title"]
+        Partner._crm_phases_resolve_visitors(
+            [
+                {
+                    "partner_id": self.partner_mueller.id,
+                    "partner_vals": {"form_of_address": False, "academic_title": ""},
+                    "overwrite_partner_fields": overwrite,
+                }
+            ]
+        )
+        self.assertRecordValues(
+            self.partner_mueller, [{"form_of_address": "mr", "academic_title": "Dr."}]
+        )
+        Partner._crm_phases_resolve_visitors(
+            [
+                {
+                    "partner_id": self.partner_mueller.id,
+                    "partner_vals": {"academic_title": "Prof. Dr.", "phone": "+49 2"},
+                    "overwrite_partner_fields": overwrite,
+                    "update_partner": False,
+                }
+            ]
+        )
+        self.assertRecordValues(
+            self.partner_mueller,
+            [{"academic_title": "Prof. Dr.", "phone": False}],
+        )
 
     @users("fair_salesman")
     def test_no_data_no_match(self):

@@ -319,6 +319,35 @@ class TestVisitorImport(CrmPhasesCampaignCase):
         self.assertEqual(partner.phone, "+49 30 1234")
 
     @users("fair_salesman")
+    def test_uncertain_matches_are_rejected(self):
+        """A name without company, or with another e-mail than the known contact,
+        is not imported onto that contact: the row is rejected with the reason."""
+        private = self.env["res.partner"].create([{"name": "Petra Sommer"}])
+        content = make_csv(
+            [
+                ["Vorname", "Nachname", "Firma", "E-Mail", "Telefon"],
+                ["Petra", "Sommer", "", "", "+49 1"],
+                ["Hans", "Müller", "Sonnenschein Test AG", "hm@privat.example", ""],
+                ["Hans", "Müller", "Sonnenschein Test AG", "", "+49 2"],
+            ]
+        )
+        wizard = self._wizard(content)
+        self.assertEqual(
+            wizard.row_ids.mapped("status"), ["ambiguous", "ambiguous", "update"]
+        )
+        wizard.action_import()
+        self.assertRecordValues(
+            wizard, [{"created_count": 0, "updated_count": 1, "rejected_count": 2}]
+        )
+        self.assertEqual(self._activities().partner_id, self.partner_mueller)
+        self.assertFalse(private.phone)
+        rejected = read_csv(base64.b64decode(wizard.error_file))
+        self.assertEqual(len(rejected), 3)
+        self.assertIn("Petra Sommer", rejected[1][-1])
+        self.assertIn("booth capture", rejected[1][-1])
+        self.assertIn("Hans Müller", rejected[2][-1])
+
+    @users("fair_salesman")
     def test_same_list_twice_registers_once(self):
         content = make_csv([["Name", "E-Mail"], ["Max Solar", "max@solar.example"]])
         self._wizard(content).action_import()
