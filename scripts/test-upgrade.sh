@@ -55,16 +55,16 @@ env["res.lang"]._activate_lang("de_DE")
 Partner = env["res.partner"]
 company = Partner.create({"name": "Sonnenschein Upgrade AG", "is_company": True, "lang": "de_DE"})
 people = Partner.create([
-    {"firstname": "Jürgen", "lastname": "Müller", "parent_id": company.id, "lang": "de_DE",
+    {"firstname": "Jürgen", "lastname": "Müllerup", "parent_id": company.id, "lang": "de_DE",
      "title": ref("base.res_partner_title_mister").id},
-    {"firstname": "Anna", "lastname": "Schmidt", "lang": "de_DE",
+    {"firstname": "Anna", "lastname": "Schmidtup", "lang": "de_DE",
      "title": ref("base.res_partner_title_madam").id},
-    {"firstname": "Hans", "lastname": "Weiß", "lang": "de_DE",
+    {"firstname": "Hans", "lastname": "Weißup", "lang": "de_DE",
      "title": ref("base.res_partner_title_doctor").id},
-    {"firstname": "Peter", "lastname": "Miller", "lang": "en_US",
+    {"firstname": "Peter", "lastname": "Millerup", "lang": "en_US",
      "title": ref("base.res_partner_title_prof").id},
-    {"firstname": "José", "lastname": "Martínez", "company_name": "Énergie Sàrl", "lang": "en_US"},
-    {"firstname": "Eva", "lastname": "Braun", "company_name": "  ÖKO  Strom GmbH ", "lang": "de_DE"},
+    {"firstname": "José", "lastname": "Martínezup", "company_name": "Énergie Sàrl", "lang": "en_US"},
+    {"firstname": "Eva", "lastname": "Braunup", "company_name": "  ÖKO  Strom GmbH ", "lang": "de_DE"},
     {"firstname": "Kim", "lastname": "Lee"},
 ])
 stage_won = env["crm.stage"].search([("is_won", "=", True)], limit=1)
@@ -143,17 +143,17 @@ expect "open lead not marked" "select count(*) from crm_lead where id = $OPEN an
 expect "mass won leads marked" "select count(*) from crm_lead l join crm_stage s on s.id = l.stage_id where l.name like 'Massen %' and s.is_won and l.won_handled_date is null" "0"
 expect "revenue month" "select revenue_month from crm_lead where id = $OPEN" "2027-03-01"
 expect "business field from the lines" "select business_field_id from crm_lead_business_field_rel where lead_id = $OPEN" "$FIELD"
-expect "Herr from the title" "select form_of_address || ' ' || letter_salutation from res_partner where lastname = 'Müller' and firstname = 'Jürgen'" \
-    "mr Sehr geehrter Herr Müller"
-expect "Frau from the title" "select letter_salutation from res_partner where lastname = 'Schmidt' and firstname = 'Anna'" "Sehr geehrte Frau Schmidt"
-expect "Dr. from the title" "select academic_title || ' ' || letter_salutation from res_partner where lastname = 'Weiß'" "Dr. Sehr geehrte Damen und Herren"
-expect "Prof. in English" "select letter_address_name from res_partner where lastname = 'Miller'" "Professor Peter Miller"
-expect "no title: impersonal, name" "select letter_salutation || ' / ' || letter_address_name from res_partner where lastname = 'Braun'" \
-    "Sehr geehrte Damen und Herren / Eva Braun"
-expect "dedupe key with umlauts" "select name_company_key from res_partner where lastname = 'Müller' and firstname = 'Jürgen'" \
-    "juergen mueller|sonnenschein upgrade ag"
-expect "dedupe key, spaces collapsed" "select name_company_key from res_partner where lastname = 'Braun'" "braun eva|oeko strom gmbh"
-expect "dedupe key with accents (Python)" "select name_company_key from res_partner where lastname = 'Martínez'" "jose martinez|energie sarl"
+expect "Herr from the title" "select form_of_address || ' ' || letter_salutation from res_partner where lastname = 'Müllerup' and firstname = 'Jürgen'" \
+    "mr Sehr geehrter Herr Müllerup"
+expect "Frau from the title" "select letter_salutation from res_partner where lastname = 'Schmidtup' and firstname = 'Anna'" "Sehr geehrte Frau Schmidtup"
+expect "Dr. from the title" "select academic_title || ' ' || letter_salutation from res_partner where lastname = 'Weißup'" "Dr. Sehr geehrte Damen und Herren"
+expect "Prof. in English" "select letter_address_name from res_partner where lastname = 'Millerup'" "Professor Peter Millerup"
+expect "no title: impersonal, name" "select letter_salutation || ' / ' || letter_address_name from res_partner where lastname = 'Braunup'" \
+    "Sehr geehrte Damen und Herren / Eva Braunup"
+expect "dedupe key with umlauts" "select name_company_key from res_partner where lastname = 'Müllerup' and firstname = 'Jürgen'" \
+    "juergen muellerup|sonnenschein upgrade ag"
+expect "dedupe key, spaces collapsed" "select name_company_key from res_partner where lastname = 'Braunup'" "braunup eva|oeko strom gmbh"
+expect "dedupe key with accents (Python)" "select name_company_key from res_partner where lastname = 'Martínezup'" "jose martinezup|energie sarl"
 expect "no contact left without key or salutation" "select count(*) from res_partner where (name_company_key is null and name ~ '[^[:space:]]') or letter_salutation is null" "0"
 
 info "checks (the stored values equal what the ORM computes)"
