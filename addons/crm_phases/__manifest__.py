@@ -3,7 +3,7 @@
     "name": "CRM Phases",
     "summary": "Trade-fair acquisition, opportunities and website requests, "
     "won automation, business fields and customer status",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
@@ -54,6 +54,7 @@
             "crm_phases/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -1,6 +1,7 @@
 import logging
 import time
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -118,9 +119,47 @@ class CrmLead(models.Model):
         leads.invalidate_recordset(["won_handled_date"])
         return self.browse(claimed_ids)
 
+    @api.model
+    def _backfill_won_handled_date(self):
+        """Count the opportunities won before the hand-over existed as handed over.
+
+        Otherwise reopening and winning one again, or restoring it from lost, would
+        hand it over (and create its order) a second time. One UPDATE, since a
+        database may hold a million leads; the date is the closing date of the lead.
+        Called on install and by the migration to 18.0.1.6.0; returns the ids set.
+        """
+        self.flush_model(["won_handled_date", "stage_id", "active", "date_closed"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE %(lead)s AS lead
+                      SET won_handled_date = COALESCE(
+                              lead.date_closed, lead.write_date, lead.create_date)
+                     FROM %(stage)s AS stage
+                    WHERE stage.id = lead.stage_id
+                      AND stage.is_won
+                      AND lead.active
+                      AND lead.won_handled_date IS NULL
+                RETURNING lead.id""",
+                lead=SQL.identifier(self._table),
+                stage=SQL.identifier(self.env["crm.stage"]._table),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model(["won_handled_date"])
+        return ids
+
     # ------------------------------------------------------------
     # WON HOOK
     # ------------------------------------------------------------
+
+    won_handover_error = fields.Text(
+        string="Order Handover Problem",
+        readonly=True,
+        copy=False,
+        help="Why the order desk's task or e-mail could not be created when the "
+        "opportunity was won. The opportunity is won all the same; fix the cause "
+        "(order clerk, e-mail template) and retry the hand-over.",
+    )
 
     def _on_opportunity_won(self):
         """Hook called exactly once per opportunity, on the leads newly won together.
@@ -128,20 +167,123 @@ class CrmLead(models.Model):
         Extend it to act on won opportunities (``erp_transfer`` creates the sales
         order) and call ``super()`` to keep the order desk's task and e-mail.
         """
+        self._hand_over_to_order_desk()
+
+    def _hand_over_to_order_desk(self, retry=False):
+        """The order clerk's task and e-mail; a failure never blocks winning.
+
+        Each step runs in a savepoint: what fails is rolled back, logged and
+        recorded on the lead (``won_handover_error``, a note in the chatter) for
+        the sales manager, and the lead stays won. ``retry``: leads that still have
+        their open task do not get a second one.
+        """
         clerks = self._get_order_clerks()
-        leads_by_clerk = self.grouped(lambda lead: clerks[lead.id])
-        self._create_order_handover_activities(leads_by_clerk)
-        self._send_order_handover_mails(leads_by_clerk)
+        no_clerk = self.filtered(lambda lead: not clerks[lead.id])
+        no_clerk._record_order_handover_problem(
+            self.env._(
+                "Nobody to hand the order over to: set an order clerk in the CRM "
+                "settings, or a salesperson or a sales team with a leader."
+            )
+        )
+        leads = self - no_clerk
+        task_leads = leads
+        if retry:
+            tasks = leads._get_open_order_handover_tasks()
+            task_leads -= self.browse(tasks.mapped("res_id"))
+        task_leads._run_order_handover_step(
+            lambda todo: todo._create_order_handover_activities(
+                todo.grouped(lambda lead: clerks[lead.id])
+            ),
+            self.env._("task"),
+        )
+        leads.filtered(
+            lambda lead: (lead.company_id or self.env.company).order_handover_send_mail
+        )._run_order_handover_step(
+            lambda todo: todo._send_order_handover_mails(
+                todo.grouped(lambda lead: clerks[lead.id])
+            ),
+            self.env._("e-mail"),
+        )
+        return self
+
+    def _get_open_order_handover_tasks(self):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", self._get_order_handover_activity_type().id),
+            ]
+        )
+
+    def _run_order_handover_step(self, step, label):
+        """Call ``step(leads)`` in a savepoint; a failing batch is retried lead by
+        lead so that only the leads that fail are recorded.
+
+        Concurrency errors are raised: Odoo retries the whole transaction.
+        """
+        if not self:
+            return
+        try:
+            with self.env.cr.savepoint():
+                step(self)
+            return
+        except psycopg2.OperationalError:
+            raise
+        except Exception as error:  # winning must not fail
+            if len(self) > 1:
+                for lead in self:
+                    lead._run_order_handover_step(step, label)
+                return
+            _logger.warning(
+                "order hand-over (%s) of opportunity %s failed",
+                label,
+                self.id,
+                exc_info=True,
+            )
+            self._record_order_handover_problem(
+                self.env._(
+                    "The order hand-over (%(step)s) failed: %(error)s",
+                    step=label,
+                    error=str(error) or type(error).__name__,
+                )
+            )
+
+    def _record_order_handover_problem(self, message):
+        """Show the problem on the leads: field (filter "Order Handover Failed",
+        banner on the form) and a note in the chatter."""
+        if not self:
+            return
+        for lead in self:
+            lead.won_handover_error = "\n".join(
+                filter(None, [lead.won_handover_error, message])
+            )
+        self._message_log_batch(
+            bodies={lead.id: Markup("<p>%s</p>") % message for lead in self}
+        )
+
+    def action_retry_order_handover(self):
+        """Hand the won leads over again after their problem was fixed."""
+        leads = self.filtered(lambda lead: lead.won_handover_error)._filter_won()
+        leads.won_handover_error = False
+        leads._hand_over_to_order_desk(retry=True)
+        return True
 
     def _get_order_clerks(self):
         """Who gets the order task, per lead id: the order clerk of the lead's company
         (CRM settings), else the leader of its sales team, else its salesperson, else
-        the user who won it."""
+        the user who won it. A scheduled job, an import run by a bot or the website
+        (superuser, public user) is never the clerk: then it may be nobody."""
+        user = self.env.user
+        winner = (
+            user
+            if user._is_internal() and not user._is_superuser()
+            else self.env["res.users"]
+        )
         return {
             lead.id: (lead.company_id or self.env.company).order_clerk_user_id
             or lead.team_id.user_id
             or lead.user_id
-            or self.env.user
+            or winner
             for lead in self
         }
 
@@ -188,6 +330,15 @@ class CrmLead(models.Model):
                     and company._get_order_handover_template()
                 )
                 if not template:
+                    continue
+                if not clerk.email:
+                    company_leads._record_order_handover_problem(
+                        self.env._(
+                            "The order clerk %(clerk)s has no e-mail address: the "
+                            "hand-over e-mail was not sent.",
+                            clerk=clerk.name,
+                        )
+                    )
                     continue
                 mails |= template.with_context(lang=clerk.lang).send_mail_batch(
                     company_leads.ids,

@@ -12,3 +12,4 @@ from . import test_pipeline_reports
 from . import test_lead_partner_match
 from . import test_visitor_import
 from . import test_booth_capture
+from . import test_migrations

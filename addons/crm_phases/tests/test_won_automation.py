@@ -10,6 +10,7 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged, users
 from odoo.tools import mute_logger
 
+from ..hooks import post_init_hook
 from .common import CrmPhasesWonCase
 
 
@@ -214,16 +215,16 @@ class TestWonAutomation(CrmPhasesWonCase):
 
     def test_batch_query_count(self):
         """Opportunities won in one write: no query per lead. 20 and 100 stay under
-        the same bound; 200 costs 4 more because the ORM inserts and updates 100
+        the same bound; 200 costs 2 more because the ORM inserts and updates 100
         rows a statement (activities, followers, leads, activities' computed
-        fields)."""
-        self._assert_batch_queries({20: 30, 100: 30, 200: 34})
+        fields). The savepoint of the task costs 2 (and flushes before it)."""
+        self._assert_batch_queries({20: 34, 100: 34, 200: 36})
 
     def test_batch_query_count_mail(self):
         """With the e-mail: still no query per lead (mails are rendered and created
-        50 a chunk)."""
+        50 a chunk; one more savepoint)."""
         self.company.order_handover_send_mail = True
-        self._assert_batch_queries({10: 38, 50: 38})
+        self._assert_batch_queries({10: 44, 50: 44})
 
     # ------------------------------------------------------------
     # Content of the task
@@ -489,3 +490,179 @@ class TestWonClaimConcurrency(BaseCase):
             cr1.rollback()
         with self.registry.cursor() as cr2:
             self.assertEqual(self._lead(cr2)._claim_won_handling().ids, [self.lead_id])
+
+
+@tagged("post_install", "-at_install")
+class TestWonBeforeInstall(CrmPhasesWonCase):
+    """Opportunities won before the addon was installed count as handed over."""
+
+    def _won_without_addon(self, **values):
+        """A lead won as plain ``crm`` wins it: no hand-over, no marker."""
+        lead_class = self.registry["crm.lead"]
+        with patch.object(lead_class, "_handle_newly_won", lambda leads: None):
+            lead = self._new_opportunities(**values)
+            lead.action_set_won()
+        self.assertFalse(lead.won_handled_date)
+        return lead
+
+    def test_post_init_hook_backfills(self):
+        won = self._won_without_addon()
+        won_lost = self._won_without_addon()
+        won_lost.action_set_lost()
+        still_open = self._new_opportunities()
+        handed_over = self._new_opportunities()
+        handed_over.action_set_won()
+        handed_over_date = handed_over.won_handled_date
+        self.env.cr.execute(
+            "UPDATE crm_lead SET date_closed = '2020-05-04 10:00:00' WHERE id = %s",
+            [won.id],
+        )
+        won.invalidate_recordset()
+
+        post_init_hook(self.env)
+
+        self.assertEqual(str(won.won_handled_date), "2020-05-04 10:00:00")
+        self.assertFalse(still_open.won_handled_date)
+        self.assertFalse(won_lost.won_handled_date, "only active leads were won")
+        self.assertEqual(handed_over.won_handled_date, handed_over_date)
+
+    @users("salesman")
+    def test_rewon_after_install_not_handed_over(self):
+        lead = self._won_without_addon()
+        post_init_hook(self.env)
+        with self._capture_won_hook() as calls:
+            lead.write({"stage_id": self.stage_offer.id})
+            lead.action_set_won()
+            lead.action_set_lost()
+            lead.action_unarchive()
+        self.assertTrue(lead.active and lead.stage_id.is_won)
+        self.assertEqual(calls, [])
+        self.assertFalse(self._order_activities(lead))
+
+    _capture_won_hook = TestWonAutomation._capture_won_hook
+
+
+@tagged("post_install", "-at_install")
+class TestWonHandoverFailure(CrmPhasesWonCase):
+    """Winning never fails because of the hand-over; the problem is recorded."""
+
+    def _order_mails(self, leads):
+        return self.env["mail.mail"].search(
+            [("model", "=", "crm.lead"), ("res_id", "in", leads.ids)]
+        )
+
+    def _assert_won_with_problem(self, lead, problem):
+        self.assertTrue(lead.stage_id.is_won)
+        self.assertTrue(lead.won_handled_date)
+        self.assertIn(problem, lead.won_handover_error)
+        self.assertIn(problem, lead.message_ids[0].body)
+        self.assertIn(
+            lead,
+            self.env["crm.lead"].search([("won_handover_error", "!=", False)]),
+        )
+
+    def test_broken_template(self):
+        template = self.env["mail.template"].create(
+            [
+                {
+                    "name": "Auftrag kaputt",
+                    "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "subject": "Auftrag",
+                    "body_html": '<p t-out="object.no_such_field"/>',
+                }
+            ]
+        )
+        self.company.write(
+            {
+                "order_handover_send_mail": True,
+                "order_handover_template_id": template.id,
+            }
+        )
+        leads = self._new_opportunities(2).with_user(self.user_salesman)
+        with mute_logger("odoo.addons.crm_phases.models.crm_lead"):
+            leads.action_set_won()
+        for lead in leads:
+            self._assert_won_with_problem(lead, "e-mail")
+            self.assertEqual(len(self._order_activities(lead)), 1, "task kept")
+        self.assertFalse(self._order_mails(leads))
+
+        # the manager repairs the template and hands them over again
+        template.body_html = "<p>Bitte anlegen.</p>"
+        leads.with_user(self.user_sales_manager).action_retry_order_handover()
+        self.assertEqual(leads.mapped("won_handover_error"), [False, False])
+        self.assertEqual(len(self._order_mails(leads)), 2)
+        for lead in leads:
+            self.assertEqual(len(self._order_activities(lead)), 1, "no second task")
+
+    def test_clerk_without_email(self):
+        self.user_order_clerk.email = False
+        self.company.order_handover_send_mail = True
+        lead = self._new_opportunities().with_user(self.user_salesman)
+        lead.action_set_won()
+        self._assert_won_with_problem(lead, "Olga Auftrag has no e-mail address")
+        self.assertEqual(len(self._order_activities(lead)), 1)
+        self.assertFalse(self._order_mails(lead))
+
+    def test_failing_lead_does_not_stop_the_batch(self):
+        """A batch whose task step fails is retried lead by lead."""
+        good, bad = self._new_opportunities(2)
+        lead_class = self.registry["crm.lead"]
+        original = lead_class._create_order_handover_activities
+
+        def _create_order_handover_activities(leads, leads_by_clerk):
+            if bad in leads:
+                raise ValueError("Notiz nicht erzeugt")
+            return original(leads, leads_by_clerk)
+
+        with (
+            patch.object(
+                lead_class,
+                "_create_order_handover_activities",
+                _create_order_handover_activities,
+            ),
+            mute_logger("odoo.addons.crm_phases.models.crm_lead"),
+        ):
+            (good | bad).with_user(self.user_salesman).action_set_won()
+        self.assertEqual(len(self._order_activities(good)), 1)
+        self.assertFalse(good.won_handover_error)
+        self.assertFalse(self._order_activities(bad))
+        self._assert_won_with_problem(bad, "Notiz nicht erzeugt")
+
+
+@tagged("post_install", "-at_install")
+class TestWonByBot(CrmPhasesWonCase):
+    """A scheduled job or an import run by OdooBot never makes OdooBot the clerk."""
+
+    def setUp(self):
+        super().setUp()
+        self.company.order_clerk_user_id = False
+        self.bot_env = self.env(user=SUPERUSER_ID)
+
+    def test_team_leader_then_salesperson(self):
+        no_leader_team = self.env["crm.team"].create([{"name": "Vertrieb Klima"}])
+        by_leader = self._new_opportunities()
+        by_salesperson = self._new_opportunities(team_id=no_leader_team.id)
+        (by_leader | by_salesperson).with_env(self.bot_env).action_set_won()
+        self.assertEqual(
+            self._order_activities(by_leader).user_id, self.user_team_leader
+        )
+        self.assertEqual(
+            self._order_activities(by_salesperson).user_id, self.user_salesman
+        )
+
+    def test_nobody_recorded(self):
+        lead = self._new_opportunities(team_id=False, user_id=False)
+        lead.with_env(self.bot_env).write({"stage_id": self.stage_won.id})
+        self.assertFalse(self._order_activities(lead))
+        self.assertTrue(lead.won_handled_date)
+        self.assertIn("set an order clerk", lead.won_handover_error)
+
+    def test_import_by_bot(self):
+        lead = self._new_opportunities()
+        result = (
+            self.env["crm.lead"]
+            .with_env(self.bot_env)
+            .load([".id", "stage_id"], [[str(lead.id), self.stage_won.name]])
+        )
+        self.assertFalse(result["messages"])
+        self.assertEqual(self._order_activities(lead).user_id, self.user_team_leader)

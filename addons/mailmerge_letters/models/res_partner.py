@@ -1,6 +1,7 @@
 import re
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 # Ranks of an academic title that a salutation names, highest first, with the words
 # that reveal them in the title as typed ("Prof. Dr.-Ing." holds both).
@@ -170,13 +171,30 @@ class ResPartner(models.Model):
     def _backfill_letter_fields_from_title(self):
         """Fill empty letter fields from ``res.partner.title``, gone in Odoo 19.
 
-        Values already entered are kept; titles created by users are left out.
+        Values already entered are kept; titles created by users are left out. In
+        SQL (install hook and migration: a database may hold a million contacts);
+        the salutations of the contacts changed are recomputed. Returns them.
         """
-        partners = self.with_context(active_test=False).search([("title", "!=", False)])
+        self.flush_model(["title", "form_of_address", "academic_title"])
+        ids = set()
         for xmlid, values in self._get_title_backfill_values().items():
             title = self.env.ref(xmlid, raise_if_not_found=False)
             if not title:
                 continue
-            titled = partners.filtered_domain([("title", "=", title.id)])
-            for field, value in values.items():
-                titled.filtered_domain([(field, "=", False)]).write({field: value})
+            for fname, value in values.items():
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE %(table)s SET %(field)s = %(value)s "
+                        "WHERE title = %(title)s AND COALESCE(%(field)s, '') = '' "
+                        "RETURNING id",
+                        table=SQL.identifier(self._table),
+                        field=SQL.identifier(fname),
+                        value=value,
+                        title=title.id,
+                    )
+                )
+                ids.update(row[0] for row in self.env.cr.fetchall())
+        partners = self.browse(sorted(ids))
+        partners.invalidate_recordset(["form_of_address", "academic_title"])
+        partners.modified(["form_of_address", "academic_title"])
+        return partners
