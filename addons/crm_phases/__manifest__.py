@@ -20,6 +20,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/crm_campaign_activity_security.xml",
+        "security/crm_pipeline_report_security.xml",
         "data/crm_business_field_data.xml",
         "data/crm_website_request_data.xml",
         "data/mail_activity_type_data.xml",
