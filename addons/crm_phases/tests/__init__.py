@@ -12,3 +12,5 @@ from . import test_pipeline_reports
 from . import test_lead_partner_match
 from . import test_visitor_import
 from . import test_pipeline_business_field_report
+from . import test_campaign_stages
+from . import test_german_terms

@@ -97,7 +97,7 @@ class TestPipelineBusinessFieldReport(CrmPhasesProductCase):
     def test_line_changes_show(self):
         """The report reads the current lines (no stale stored copy)."""
         line = self.lead_two_fields.lead_line_ids.filtered(
-            lambda l: l.product_id == self.product_heat_pump
+            lambda line: line.product_id == self.product_heat_pump
         )
         line.product_qty = 2
         row = self._report(self.lead_two_fields).filtered(lambda r: r.line_id == line)
