@@ -7,12 +7,16 @@ class UtmStage(models.Model):
     _inherit = "utm.stage"
 
     campaign_type = fields.Selection(
-        selection=lambda self: (
-            self.env["utm.campaign"]._fields["campaign_type"].selection
-        ),
+        selection="_selection_campaign_type",
         help="Campaigns of this type go through this stage. A campaign type with "
         "stages of its own uses only those; the others use the stages without type.",
     )
+
+    @api.model
+    def _selection_campaign_type(self):
+        """The campaign's types, labels in the user's language."""
+        field = self.env["utm.campaign"]._fields["campaign_type"]
+        return field._description_selection(self.env)
 
     @api.model
     def _get_stages_by_campaign_type(self):

@@ -78,3 +78,11 @@ class TestGermanTerms(TransactionCase):
         self.assertEqual(row[header.index("Kampagne")], "Messe Freiburg")
         self.assertEqual(row[header.index("Medium")], "Telefon")
         self.assertEqual(row[header.index("Quelle")], "Suchmaschine")
+
+    def test_stage_campaign_types(self):
+        selection = dict(
+            self.env_de["utm.stage"].fields_get(["campaign_type"])["campaign_type"][
+                "selection"
+            ]
+        )
+        self.assertEqual(selection["trade_fair"], "Messe")
