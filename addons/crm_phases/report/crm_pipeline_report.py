@@ -20,17 +20,13 @@ class CrmPipelineReport(models.Model):
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     line_id = fields.Many2one("crm.lead.line", string="Product Line", readonly=True)
-    business_field_id = fields.Many2one(
-        "crm.business.field", string="Business Field", readonly=True
-    )
+    business_field_id = fields.Many2one("crm.business.field", readonly=True)
     lead_business_field_ids = fields.Many2many(
         related="lead_id.business_field_ids",
         string="Business Fields of the Opportunity",
     )
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
-    category_id = fields.Many2one(
-        "product.category", string="Product Category", readonly=True
-    )
+    product_id = fields.Many2one("product.product", readonly=True)
+    category_id = fields.Many2one("product.category", readonly=True)
     product_qty = fields.Integer(string="Quantity", readonly=True)
     expected_revenue = fields.Monetary(
         string="Potential", currency_field="currency_id", readonly=True
@@ -39,15 +35,15 @@ class CrmPipelineReport(models.Model):
         string="Weighted Potential", currency_field="currency_id", readonly=True
     )
     probability = fields.Float(aggregator="avg", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    campaign_id = fields.Many2one("utm.campaign", string="Campaign", readonly=True)
-    medium_id = fields.Many2one("utm.medium", string="Medium", readonly=True)
-    source_id = fields.Many2one("utm.source", string="Source", readonly=True)
+    campaign_id = fields.Many2one("utm.campaign", readonly=True)
+    medium_id = fields.Many2one("utm.medium", readonly=True)
+    source_id = fields.Many2one("utm.source", readonly=True)
     type = fields.Selection(
         [("lead", "Lead"), ("opportunity", "Opportunity")], readonly=True
     )
