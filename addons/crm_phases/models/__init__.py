@@ -7,6 +7,7 @@ from . import res_company
 from . import res_config_settings
 from . import crm_pipeline_xlsx
 from . import utm_campaign
+from . import utm_stage
 from . import crm_campaign_activity
 from . import res_partner
 from . import crm_lead_line

@@ -40,6 +40,19 @@ class UtmCampaign(models.Model):
         "gets one named like the campaign), for exports and address lists outside "
         "the CRM.",
     )
+    # the stages fit the campaign type: a trade fair is planned, runs, is followed
+    # up and done, a mailing goes through Odoo's generic stages
+    stage_id = fields.Many2one(
+        default=lambda self: self._default_stage_id(),
+        compute="_compute_stage_id",
+        store=True,
+        readonly=False,
+    )
+    allowed_stage_ids = fields.Many2many(
+        "utm.stage",
+        compute="_compute_allowed_stage_ids",
+        string="Stages of the Campaign Type",
+    )
     campaign_activity_ids = fields.One2many(
         "crm.campaign.activity", "campaign_id", string="Campaign Activities"
     )
@@ -69,6 +82,53 @@ class UtmCampaign(models.Model):
                     )
                 )
 
+    @api.model
+    def _default_stage_id(self):
+        campaign_type = self.default_get(["campaign_type"]).get("campaign_type")
+        return self.env["utm.stage"]._get_stages_by_campaign_type()[campaign_type][:1]
+
+    @api.depends("campaign_type")
+    def _compute_stage_id(self):
+        """A campaign whose type changes moves to the first stage of its new type,
+        unless its stage fits that type as well."""
+        stages_by_type = self.env["utm.stage"]._get_stages_by_campaign_type()
+        for campaign in self:
+            stages = stages_by_type[campaign.campaign_type]
+            if stages and campaign.stage_id not in stages:
+                campaign.stage_id = stages[:1]
+
+    @api.depends("campaign_type")
+    def _compute_allowed_stage_ids(self):
+        stages_by_type = self.env["utm.stage"]._get_stages_by_campaign_type()
+        for campaign in self:
+            campaign.allowed_stage_ids = stages_by_type[campaign.campaign_type]
+
+    @api.model
+    def _group_expand_stage_ids(self, stages, domain):
+        """The kanban of the campaigns of some types (search filter or action
+        context) shows the columns of those types only."""
+        campaign_types = self._get_domain_campaign_types(domain)
+        if not campaign_types:
+            return super()._group_expand_stage_ids(stages, domain)
+        stages_by_type = self.env["utm.stage"]._get_stages_by_campaign_type()
+        fitting = stages.browse().union(*(stages_by_type[t] for t in campaign_types))
+        return fitting.sorted(lambda stage: (stage.sequence, stage.id))
+
+    @api.model
+    def _get_domain_campaign_types(self, domain):
+        """Campaign types that ``domain`` (or the context's default) asks for."""
+        campaign_types = set()
+        for leaf in domain:
+            if isinstance(leaf, (list, tuple)) and len(leaf) == 3:
+                fname, operator, value = leaf
+                if fname == "campaign_type" and operator == "=":
+                    campaign_types.add(value)
+                elif fname == "campaign_type" and operator == "in":
+                    campaign_types.update(value)
+        if self.env.context.get("default_campaign_type"):
+            campaign_types.add(self.env.context["default_campaign_type"])
+        return campaign_types
+
     def _compute_campaign_activity_counts(self):
         data = self.env["crm.campaign.activity"]._read_group(
             self._get_campaign_activity_domain(),
@@ -87,6 +147,14 @@ class UtmCampaign(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        without_stage = [vals for vals in vals_list if "stage_id" not in vals]
+        if without_stage:
+            stages_by_type = self.env["utm.stage"]._get_stages_by_campaign_type()
+            default_type = self.default_get(["campaign_type"]).get("campaign_type")
+            for vals in without_stage:
+                stages = stages_by_type[vals.get("campaign_type") or default_type]
+                if stages:
+                    vals["stage_id"] = stages[:1].id
         campaigns = super().create(vals_list)
         campaigns._ensure_partner_category()
         return campaigns

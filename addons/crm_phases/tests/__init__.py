@@ -13,3 +13,6 @@ from . import test_lead_partner_match
 from . import test_visitor_import
 from . import test_booth_capture
 from . import test_migrations
+from . import test_pipeline_business_field_report
+from . import test_campaign_stages
+from . import test_german_terms

@@ -2,7 +2,7 @@ import io
 
 import openpyxl
 
-from odoo.tests import tagged, users
+from odoo.tests import new_test_user, tagged, users
 
 from .common import CrmPhasesCase
 
@@ -73,3 +73,88 @@ class TestPipelineXlsx(CrmPhasesCase):
         attachment = self.env["ir.attachment"].browse(attachment_id)
         _sheet, _header, rows = self._read_back(attachment.raw)
         self.assertEqual(len(rows), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestPipelineXlsxCurrencies(CrmPhasesCase):
+    """Opportunities of a German (EUR) and a Swiss (CHF) company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        chf = cls.env.ref("base.CHF")
+        chf.active = True
+        cls.company_de, cls.company_ch = cls.env["res.company"].create(
+            [
+                {"name": "Sonnenwerk DE", "currency_id": cls.env.ref("base.EUR").id},
+                {"name": "Sonnenwerk CH", "currency_id": chf.id},
+            ]
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="two_companies",
+            groups="sales_team.group_sale_manager",
+            company_id=cls.company_de.id,
+            company_ids=[cls.company_de.id, cls.company_ch.id],
+        )
+        cls.leads = cls.env["crm.lead"].create(
+            [
+                {
+                    "name": name,
+                    "type": "opportunity",
+                    "company_id": company.id,
+                    "expected_revenue": revenue,
+                    "probability": 50,
+                }
+                for name, company, revenue in (
+                    ("Freiburg", cls.company_de, 1000.0),
+                    ("Basel", cls.company_ch, 700.0),
+                    ("Lörrach", cls.company_de, 500.0),
+                )
+            ]
+        )
+
+    def _render(self, leads):
+        content = (
+            self.env["crm.pipeline.xlsx"]
+            .with_user(self.manager)
+            .with_context(allowed_company_ids=[self.company_de.id, self.company_ch.id])
+            ._render(leads)
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = list(workbook.active.iter_rows(values_only=True))
+        return workbook.active, formulas, rows[0], rows[1:]
+
+    def test_totals_per_currency(self):
+        sheet, formulas, header, rows = self._render(self.leads)
+        potential, currency = header.index("Potential"), header.index("Currency")
+        self.assertEqual(
+            [(row[0], row[potential], row[currency]) for row in rows[:3]],
+            [("Freiburg", 1000, "EUR"), ("Basel", 700, "CHF"), ("Lörrach", 500, "EUR")],
+        )
+        # amounts in the currency of the lead's company
+        self.assertIn("[$€]", sheet.cell(2, potential + 1).number_format)
+        self.assertIn("CHF", sheet.cell(3, potential + 1).number_format)
+        # one total per currency, never EUR + CHF
+        totals = {row[0]: row[potential] for row in rows[3:]}
+        self.assertEqual(totals, {"Total CHF": 700, "Total EUR": 1500})
+        weighted = header.index("Weighted Potential")
+        self.assertEqual(
+            {row[0]: row[weighted] for row in rows[3:]},
+            {"Total CHF": 350, "Total EUR": 750},
+        )
+        formula = formulas.cell(len(rows) + 1, potential + 1).value
+        self.assertTrue(formula.startswith("=SUMIF("), formula)
+        self.assertIn('"EUR"', formula)
+
+    def test_one_currency_one_total(self):
+        leads = self.leads.filtered(lambda lead: lead.company_id == self.company_de)
+        _sheet, formulas, header, rows = self._render(leads)
+        self.assertNotIn("Currency", header)
+        potential = header.index("Potential")
+        self.assertEqual(rows[-1][0], "Total")
+        self.assertEqual(rows[-1][potential], 1500)
+        self.assertTrue(
+            formulas.cell(len(rows) + 1, potential + 1).value.startswith("=SUBTOTAL(9,")
+        )
