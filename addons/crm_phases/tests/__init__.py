@@ -11,3 +11,6 @@ from . import test_thank_you_mail
 from . import test_pipeline_reports
 from . import test_lead_partner_match
 from . import test_visitor_import
+from . import test_visitor_import_languages
+from . import test_visitor_import_background
+from . import test_thank_you_mail_background
