@@ -14,3 +14,4 @@ from . import test_visitor_import
 from . import test_visitor_import_languages
 from . import test_visitor_import_background
 from . import test_thank_you_mail_background
+from . import test_indexes
