@@ -15,7 +15,7 @@ class CrmCampaignImportRun(models.Model):
     twice."""
 
     _name = "crm.campaign.import.run"
-    _description = "Visitor List Import"
+    _description = "Visitor List Import in the Background"
     _inherit = ["mail.thread"]
     _order = "id desc"
     _rec_name = "filename"
