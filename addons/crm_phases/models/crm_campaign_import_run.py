@@ -103,7 +103,9 @@ class CrmCampaignImportRun(models.Model):
         end = min(start + self._job_rows, self.row_count)
         if not self._claim_rows(start, end):
             return _(
-                "Rows %(start)s to %(end)s were imported before.", start=start, end=end
+                "Rows %(start)s to %(end)s were imported before.",
+                start=start + 1,
+                end=end,
             )
         Import = self.env["crm.campaign.visitor.import"]
         headers, rows, meta = Import._parse_visitor_file(
