@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start Odoo 18 on http://localhost:8069 with the three addons and the German demo data.
 # Uses the Odoo source tree at $ODOO_PATH and the local PostgreSQL over its socket.
+# queue_job is loaded server-wide: its job runner (a thread) runs the background jobs.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,4 +19,5 @@ PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$ROOT/scripts/initdb.py" --db "$DB" -
     --log-level=warn || die "could not prepare database $DB (see the log above)"
 info "Odoo on http://localhost:$HTTP_PORT (database $DB, login admin / admin)"
 exec env PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$ODOO_PATH/odoo-bin" "${common[@]}" \
-    -d "$DB" --db-filter="^${DB}\$" --http-port="$HTTP_PORT" --gevent-port="$((HTTP_PORT + 3))" "$@"
+    -d "$DB" --db-filter="^${DB}\$" --http-port="$HTTP_PORT" --gevent-port="$((HTTP_PORT + 3))" \
+    --load=base,web,queue_job "$@"

@@ -25,6 +25,8 @@ def start_odoo_server(db, log_path, smtp_port=None, timeout=180):
 
     Paths come from the environment the project's scripts set: ODOO_PATH,
     ODOO_ADDONS_PATH, ODOO_DATA_DIR. Crons are off: tests trigger what they need.
+    queue_job is loaded server-wide, so its job runner (a thread of this server)
+    runs the background jobs (long visitor lists, large thank-you mails).
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -40,6 +42,7 @@ def start_odoo_server(db, log_path, smtp_port=None, timeout=180):
         f"--gevent-port={free_port()}",
         "--http-interface=127.0.0.1",
         "--max-cron-threads=0",
+        "--load=base,web,queue_job",
         "--workers=0",
         "--log-level=info",
     ]

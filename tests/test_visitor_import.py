@@ -5,6 +5,7 @@ rows."""
 import base64
 import csv
 import io
+import time
 import uuid
 
 
@@ -110,3 +111,66 @@ def test_salesperson_imports_visitor_list(admin, salesperson, make_trade_fair):
     assert len(rejected) == 2
     assert rejected[1][3] == "keine-adresse"
     assert "keine-adresse" in rejected[1][5]
+
+
+def test_long_visitor_list_imported_in_background(admin, salesperson, make_trade_fair):
+    """A list longer than the setting is imported by a queue job that the server's
+    job runner starts: the dialog answers at once, the import run reports the
+    progress and the result."""
+    tag = uuid.uuid4().hex[:6]
+    campaign = make_trade_fair(f"Hannover Messe {tag}")
+    param = "crm_phases.visitor_import_background_rows"
+    before = admin.execute("ir.config_parameter", "get_param", param)
+    admin.execute("ir.config_parameter", "set_param", param, "3")
+    try:
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(
+            [["Vorname", "Nachname", "E-Mail"]]
+            + [
+                [f"Gast{n}", f"Hintergrund {tag}", f"gast{n}.{tag}@example.com"]
+                for n in range(5)
+            ]
+            + [["Ohne", "Mail", "keine-adresse"]]
+        )
+        wizard = salesperson.execute(
+            "crm.campaign.import.wizard",
+            "create",
+            [
+                {
+                    "campaign_id": campaign,
+                    "file": base64.b64encode(
+                        buffer.getvalue().encode("utf-8-sig")
+                    ).decode(),
+                    "filename": "hannover.csv",
+                }
+            ],
+        )[0]
+        salesperson.execute("crm.campaign.import.wizard", "action_load", [wizard])
+        salesperson.execute("crm.campaign.import.wizard", "action_import", [wizard])
+    finally:
+        admin.execute("ir.config_parameter", "set_param", param, before or "1000")
+    wizard_values = salesperson.execute(
+        "crm.campaign.import.wizard", "read", [wizard], ["state", "run_id"]
+    )[0]
+    assert wizard_values["state"] == "background"
+    run = wizard_values["run_id"][0]
+    fields = ["state", "rows_done", "row_count", "created_count", "rejected_count"]
+    deadline = time.monotonic() + 120
+    while True:
+        values = salesperson.execute("crm.campaign.import.run", "read", [run], fields)[
+            0
+        ]
+        if values["state"] == "done" or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert values["state"] == "done", values
+    assert (values["rows_done"], values["row_count"]) == (6, 6)
+    assert (values["created_count"], values["rejected_count"]) == (5, 1)
+    assert (
+        len(
+            salesperson.execute(
+                "crm.campaign.activity", "search", [("campaign_id", "=", campaign)]
+            )
+        )
+        == 5
+    )

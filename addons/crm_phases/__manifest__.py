@@ -16,11 +16,13 @@
         "website_crm",
         "mailmerge_letters",
         "crm_lead_product",
+        "queue_job",
     ],
     "data": [
         "security/ir.model.access.csv",
         "security/crm_campaign_activity_security.xml",
         "security/crm_pipeline_report_security.xml",
+        "security/crm_campaign_import_run_security.xml",
         "data/crm_business_field_data.xml",
         "data/crm_website_request_data.xml",
         "data/mail_activity_type_data.xml",
@@ -44,6 +46,7 @@
         "views/res_config_settings_views.xml",
         "views/website_request_templates.xml",
         "views/crm_phases_menus.xml",
+        "views/crm_campaign_import_run_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -14,3 +14,4 @@ from . import crm_lead_line
 from . import crm_website_request_log
 from . import crm_campaign_import_mapping
 from . import crm_campaign_visitor_import
+from . import crm_campaign_import_run

@@ -139,6 +139,15 @@ class CrmCampaignVisitorImport(models.AbstractModel):
         )
         return max_mb * 1024 * 1024, max_rows
 
+    @api.model
+    def _get_background_threshold(self):
+        """Lists with more rows are imported by background jobs
+        (``crm.campaign.import.run``), smaller ones at once."""
+        params = self.env["ir.config_parameter"].sudo()
+        return int(
+            params.get_param("crm_phases.visitor_import_background_rows", 1000) or 0
+        )
+
     # Parsing
 
     @api.model
@@ -388,11 +397,23 @@ class CrmCampaignVisitorImport(models.AbstractModel):
         raise UserError(_("Invalid date: %s (expected e.g. 12.09.2025)", value))
 
     @api.model
+    def _get_lookup_langs(self):
+        """Languages whose names of countries, business fields and kinds of contact
+        a list may use: the active ones (German only where a German variant is
+        active: de_DE, de_AT, de_CH) and the English source terms."""
+        return ["en_US"] + [
+            code
+            for code, _name in self.env["res.lang"].get_installed()
+            if code != "en_US"
+        ]
+
+    @api.model
     def _prepare_lookups(self):
         """Countries, business fields and kinds of contact by every name a list may
-        give them (code, English and German name), with one query each."""
+        give them (code and the name in each language of ``_get_lookup_langs``),
+        with one query per model and language."""
         lookups = defaultdict(dict)
-        for lang in ("en_US", "de_DE"):
+        for lang in self._get_lookup_langs():
             countries = self.env["res.country"].with_context(lang=lang).search([])
             for country in countries:
                 lookups["country"][header_key(country.name)] = country.id

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class CrmLeadLine(models.Model):
@@ -9,6 +9,9 @@ class CrmLeadLine(models.Model):
     """
 
     _inherit = "crm.lead.line"
+
+    # crm_lead_product does not index it: the opportunity's lines are read by it
+    lead_id = fields.Many2one(index=True)
 
     _revenue_fields = ("lead_id", "product_qty", "price_unit")
 

@@ -38,3 +38,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="crm_phases.visitor_import_max_rows",
         default=50000,
     )
+    crm_phases_import_background_rows = fields.Integer(
+        string="Import in the Background Above (Rows)",
+        config_parameter="crm_phases.visitor_import_background_rows",
+        default=1000,
+    )
+    crm_phases_thank_you_background_recipients = fields.Integer(
+        string="Send Thank-You Mail in the Background Above (Recipients)",
+        config_parameter="crm_phases.thank_you_background_recipients",
+        default=200,
+    )

@@ -36,6 +36,9 @@ def name_company_key(name, company):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # the capture, the import and the dedupe find contacts by it and Odoo does not
+    # index it (partial: contacts without an e-mail are never looked up by it)
+    email_normalized = fields.Char(index="btree_not_null")
     name_company_key = fields.Char(
         string="Name and Company Key",
         compute="_compute_name_company_key",

@@ -6,6 +6,8 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.queue_job.job import identity_exact
+
 # A spreadsheet takes a cell starting with these for a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -348,3 +350,46 @@ class UtmCampaign(models.Model):
         )
         action["context"] = {"default_campaign_id": self.id}
         return action
+
+    # Thank-you mail in the background (queue_job)
+
+    @api.model
+    def _get_thank_you_background_threshold(self):
+        """More recipients than this: the thank-you mail is sent by a background
+        job, fewer at once."""
+        params = self.env["ir.config_parameter"].sudo()
+        return int(
+            params.get_param("crm_phases.thank_you_background_recipients", 200) or 0
+        )
+
+    def _delay_thank_you_mail(self, template, resend=False):
+        """Queue the job of the thank-you mail; clicking twice queues it once."""
+        self.ensure_one()
+        return self.with_delay(
+            description=_("Thank-you mail of %s", self.display_name),
+            identity_key=identity_exact,
+        )._send_thank_you_mail_job(template, resend=resend)
+
+    def _send_thank_you_mail_job(self, template, resend=False):
+        """Job: the thank-you mail to the campaign's visitors (one transaction: a
+        retry after a failure sends nothing twice, the visitors thanked are marked
+        in it), then a notification to the user who sent it."""
+        self.ensure_one()
+        result = self._send_thank_you_mail(template=template, resend=resend)
+        summary = _(
+            "Thank-you mail of %(campaign)s: %(sent)s mails queued, %(skipped)s "
+            "visitors skipped.",
+            campaign=self.display_name,
+            sent=len(result["sent"]),
+            skipped=len(result["skipped"]),
+        )
+        self.env.user._bus_send(
+            "simple_notification",
+            {
+                "type": "success",
+                "title": _("Thank-You Mail"),
+                "message": summary,
+                "sticky": True,
+            },
+        )
+        return summary

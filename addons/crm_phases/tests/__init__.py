@@ -16,3 +16,7 @@ from . import test_migrations
 from . import test_pipeline_business_field_report
 from . import test_campaign_stages
 from . import test_german_terms
+from . import test_visitor_import_languages
+from . import test_visitor_import_background
+from . import test_thank_you_mail_background
+from . import test_indexes

@@ -16,7 +16,12 @@ class CrmCampaignImportWizard(models.TransientModel):
     _description = "Import Campaign Visitors"
 
     state = fields.Selection(
-        [("upload", "Upload"), ("preview", "Preview"), ("done", "Done")],
+        [
+            ("upload", "Upload"),
+            ("preview", "Preview"),
+            ("background", "In the Background"),
+            ("done", "Done"),
+        ],
         default="upload",
         required=True,
     )
@@ -66,6 +71,9 @@ class CrmCampaignImportWizard(models.TransientModel):
     rejected_count = fields.Integer(string="Rejected", readonly=True)
     error_file = fields.Binary(string="Rejected Rows", attachment=False, readonly=True)
     error_filename = fields.Char()
+    run_id = fields.Many2one(
+        "crm.campaign.import.run", string="Background Import", readonly=True
+    )
 
     @api.onchange("file")
     def _onchange_file(self):
@@ -150,19 +158,50 @@ class CrmCampaignImportWizard(models.TransientModel):
 
     def action_import(self):
         """Import the list with the mapping shown, remember the mapping for the
-        source and show the result."""
+        source and show the result; a list longer than the setting is imported by
+        background jobs, which report to the user when done."""
         headers, rows, meta = self._parse()
         Import = self.env["crm.campaign.visitor.import"]
         targets = self._get_targets(headers)
-        vals_list, errors = Import._map_visitor_rows(
-            rows, targets, self._prepare_defaults()
-        )
-        result = Import._import_visitors(vals_list, errors)
+        if len(rows) > Import._get_background_threshold():
+            Import._check_targets(targets)
+            run = self.env["crm.campaign.import.run"]._enqueue_import(
+                self._prepare_run_values(targets, len(rows))
+            )
+            self.write({"state": "background", "run_id": run.id})
+        else:
+            vals_list, errors = Import._map_visitor_rows(
+                rows, targets, self._prepare_defaults()
+            )
+            result = Import._import_visitors(vals_list, errors)
+            self._write_result(headers, rows, meta, targets, result)
         self.env["crm.campaign.import.mapping"]._remember(
             self.source_id, headers, targets
         )
-        self._write_result(headers, rows, meta, targets, result)
         return self._reopen()
+
+    def _prepare_run_values(self, targets, row_count):
+        return {
+            "campaign_id": self.campaign_id.id,
+            "source_id": self.source_id.id,
+            "file": self.file,
+            "filename": self.filename or "visitors.csv",
+            "targets": targets,
+            "date": self.date,
+            "contact_type": self.contact_type,
+            "user_id": self.user_id.id,
+            "row_count": row_count,
+        }
+
+    def action_open_run(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crm.campaign.import.run",
+            "res_id": self.run_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
 
     def _write_result(self, headers, rows, meta, targets, result):
         errors = result["errors"]

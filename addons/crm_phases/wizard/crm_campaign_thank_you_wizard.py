@@ -79,6 +79,11 @@ class CrmCampaignThankYouWizard(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
+        if (
+            self.recipient_count
+            > self.campaign_id._get_thank_you_background_threshold()
+        ):
+            return self._send_in_background()
         result = self.campaign_id._send_thank_you_mail(
             template=self.template_id, resend=self.resend
         )
@@ -91,6 +96,23 @@ class CrmCampaignThankYouWizard(models.TransientModel):
                     "%(sent)s thank-you mails queued, %(skipped)s visitors skipped.",
                     sent=len(result["sent"]),
                     skipped=len(result["skipped"]),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _send_in_background(self):
+        """Many recipients: a background job sends, the user is notified then."""
+        self.campaign_id._delay_thank_you_mail(self.template_id, resend=self.resend)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _(
+                    "The thank-you mail to %s visitors is sent in the background: "
+                    "you are notified when it is done.",
+                    self.recipient_count,
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
