@@ -11,3 +11,4 @@ from . import crm_lead_line
 from . import crm_website_request_log
 from . import crm_campaign_import_mapping
 from . import crm_campaign_visitor_import
+from . import ir_ui_view

@@ -11,3 +11,4 @@ from . import test_thank_you_mail
 from . import test_pipeline_reports
 from . import test_lead_partner_match
 from . import test_visitor_import
+from . import test_website_request_guard
