@@ -11,6 +11,7 @@ from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import UserError
+from odoo.modules.migration import load_script
 from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -123,6 +124,31 @@ class TestWebsiteRequestGuard(HttpCase, CrmPhasesProductCase):
         for text in ("phish.example", "gesperrt", "Erika", "Satteldach"):
             self.assertNotIn(text, body)
             self.assertNotIn(text, mail.subject)
+
+    def _upgrade_confirmation_template(self):
+        """What upgrading to 18.0.1.6.0 does: the migration scripts around the
+        reload of the (noupdate) template and its German terms."""
+        scripts = "crm_phases/migrations/18.0.1.6.0/%s-webguard-website-request.py"
+        load_script(scripts % "pre", "crm_phases_pre").migrate(
+            self.env.cr, "18.0.1.5.0"
+        )
+        self.env.invalidate_all()
+        self.env["ir.module.module"]._load_module_terms(["crm_phases"], ["de_DE"])
+        load_script(scripts % "post", "crm_phases_post").migrate(self.env.cr, "")
+
+    def test_german_confirmation_repeats_no_visitor_text(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self._upgrade_confirmation_template()
+        lead = self.Lead._create_from_website_request(
+            self._request_values(contact_name=PHISHING, lang="de_DE")
+        )
+        mail = self._confirmations(lead)
+        body = str(mail.body_html)
+        self.assertIn("Guten Tag,", body)
+        self.assertIn(lead.web_reference, body)
+        self.assertIn(self.product_heat_pump.display_name, body)
+        self.assertNotIn("phish.example", body)
+        self.assertIn(lead.web_reference, mail.subject)
 
     def test_confirmation_product_names_from_catalogue(self):
         lead = self.Lead._create_from_website_request(self._request_values())
