@@ -13,7 +13,7 @@ from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.tests import HttpCase, TransactionCase, freeze_time, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import CrmPhasesProductCase
 
@@ -427,10 +427,13 @@ class TestWebsiteRequestCounterLock(TransactionCase):
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
             log = api.Environment(cr, SUPERUSER_ID, {})["crm.website.request.log"]
             cr.execute(
-                "DELETE FROM crm_website_request_log WHERE key_hash = %s",
-                [log._hash_key("ip", self.key)],
+                SQL(
+                    "DELETE FROM crm_website_request_log WHERE key_hash = %s",
+                    log._hash_key("ip", self.key),
+                )
             )
-            cr.commit()
+            # the counter committed by the test's own connection is removed again
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _cursor(self):
         return closing(sql_db.db_connect(self.env.cr.dbname).cursor())
@@ -440,14 +443,14 @@ class TestWebsiteRequestCounterLock(TransactionCase):
 
     def test_parallel_claim_waits_then_fails_to_serialise(self):
         with self._cursor() as cr1, self._cursor() as cr2:
-            cr2.execute("SELECT 1")  # the second request's snapshot is taken
+            cr2.execute(SQL("SELECT 1"))  # the second request's snapshot is taken
             self.assertTrue(self._log(cr1)._claim("ip", self.key, 1))
             # while the first request runs, the second one waits for its row
-            cr2.execute("SAVEPOINT waiting")
-            cr2.execute("SET LOCAL lock_timeout = '300ms'")
+            cr2.execute(SQL("SAVEPOINT waiting"))
+            cr2.execute(SQL("SET LOCAL lock_timeout = '300ms'"))
             with self.assertRaises(LockNotAvailable), mute_logger("odoo.sql_db"):
                 self._log(cr2)._claim("ip", self.key, 1)
-            cr2.execute("ROLLBACK TO SAVEPOINT waiting")
+            cr2.execute(SQL("ROLLBACK TO SAVEPOINT waiting"))
             cr1.commit()
             # once it committed, the second one cannot count on its old snapshot
             with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
