@@ -143,3 +143,67 @@ def test_prospect_requests_a_quote(
         (create_order, order_desk.uid)
     ]
     assert reference in tasks[0]["note"]
+
+
+PHISHING = "Konto gesperrt! Jetzt entsperren: https://phish.example/login"
+
+
+def test_confirmation_repeats_no_visitor_text(admin, odoo_server, smtp_server):
+    """The form sends mail in the company's name to any typed address: the mail
+    carries the reference, the catalogue's product names and the period, nothing the
+    visitor typed."""
+    tag = uuid.uuid4().hex[:6]
+    address = f"opfer-{tag}@kunde.example"
+    company = admin.execute("res.users", "read", [admin.uid], ["company_id"])[0]
+    admin.execute(
+        "res.company",
+        "write",
+        [company["company_id"][0]],
+        {"website_request_min_seconds": 0, "website_request_rate_limit": 0},
+    )
+    product = admin.execute(
+        "product.product",
+        "create",
+        [{"name": f"Pelletkessel {tag}", "list_price": 9800.0, "sale_ok": True}],
+    )[0]
+
+    browser = requests.Session()
+    page = browser.get(odoo_server["url"] + FORM_PATH, timeout=30)
+    response = browser.post(
+        odoo_server["url"] + FORM_PATH + "/submit",
+        data={
+            "csrf_token": _hidden(page.text, "csrf_token"),
+            "form_token": _hidden(page.text, "form_token"),
+            "homepage": "",
+            "contact_name": PHISHING,
+            "partner_name": PHISHING,
+            "email_from": address,
+            "city": PHISHING,
+            "description": PHISHING,
+            "completion_period": "dates",
+            "date_from": "2027-03-01",
+            "date_to": "2027-04-30",
+            f"product_qty_{product}": "1",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200
+    reference = re.search(r"WEB-\d{4}-\d{5}", response.text).group(0)
+
+    queued = admin.execute(
+        "mail.mail", "search", [("email_to", "=", address), ("state", "=", "outgoing")]
+    )
+    assert len(queued) == 1
+    admin.execute("mail.mail", "send", queued)
+    received = smtp_server.wait_for(lambda m: address in m["to"])
+    assert [m["to"] for m in received] == [[address]]
+    message = received[0]["message"]
+    body = message.get_body(preferencelist=("html", "plain")).get_content()
+    assert reference in message["Subject"]
+    assert reference in body
+    assert f"Pelletkessel {tag}" in body
+    assert "2027" in body
+    for text in ("phish.example", "gesperrt", "entsperren"):
+        assert text not in body
+        assert text not in message["Subject"]
+        assert text not in message["To"]

@@ -56,6 +56,9 @@
         "demo/crm_campaign_activity_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "crm_phases/static/src/js/website_request_form.js",
+        ],
         "web.assets_tests": [
             "crm_phases/static/tests/tours/*.js",
         ],

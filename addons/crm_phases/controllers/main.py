@@ -9,14 +9,16 @@ HONEYPOT = "homepage"
 PRODUCT_PREFIX = "product_qty_"
 BUSINESS_FIELD_PREFIX = "business_field_"
 SESSION_KEY = "crm_phases_website_request"
+# the captcha action, also in static/src/js/website_request_form.js
+CAPTCHA_ACTION = "crm_phases_website_request"
 
 
 class WebsiteRequest(http.Controller):
     """The quote request form: checks the visitor, then ``crm.lead`` does the rest.
 
     A route of its own rather than ``/website/form/crm.lead``: the form has product
-    lines, and website_crm's whitelist lets the public write ``user_id`` and
-    ``team_id``. See readme/DESCRIPTION.md.
+    lines, and website_crm's form is generic (see ``website_form.py`` for how
+    its ``user_id`` and ``team_id`` are guarded). See readme/DESCRIPTION.md.
     """
 
     @http.route(FORM_URL, type="http", auth="public", website=True, sitemap=True)
@@ -34,7 +36,6 @@ class WebsiteRequest(http.Controller):
     )
     def website_request_submit(self, **post):
         company = request.website.company_id
-        ip = request.httprequest.remote_addr
         # the public may neither read the log nor create leads: both are reached
         # only through these checked methods
         log = request.env["crm.website.request.log"].sudo()
@@ -43,15 +44,29 @@ class WebsiteRequest(http.Controller):
             if post.get(HONEYPOT):
                 raise UserError(_("Your request could not be sent."))
             leads._website_request_check_token(post.get("form_token"), company)
-            log._check_rate_limit(ip, company)
+            self._check_captcha()
             values = self._extract_values(post)
             with request.env.cr.savepoint():
+                # counted with the lead: a refused request uses up no allowance
+                log._check_rate_limit(self._client_address(), company)
                 lead = leads._create_from_website_request(values)
-            log._log_request(ip)
         except UserError as error:
             return self._render_form(post, error=error.args[0])
         request.session[SESSION_KEY] = lead._website_request_summary()
         return request.redirect(f"{FORM_URL}/danke")
+
+    def _check_captcha(self):
+        """Odoo's captcha hook: reCAPTCHA (``google_recaptcha``, with ``website``)
+        or Cloudflare Turnstile (``website_cf_turnstile``) once their keys are set
+        in the Website settings; without keys it lets the request pass."""
+        if not request.env["ir.http"]._verify_request_recaptcha_token(CAPTCHA_ACTION):
+            raise UserError(_("Suspicious activity detected. Please try again."))
+
+    def _client_address(self):
+        """The visitor's address. Behind a reverse proxy it is the proxy's, unless
+        Odoo runs with ``proxy_mode`` and the proxy sends ``X-Forwarded-For`` and
+        ``X-Forwarded-Host`` (see the README)."""
+        return request.httprequest.remote_addr
 
     @http.route(
         f"{FORM_URL}/danke", type="http", auth="public", website=True, sitemap=False
@@ -100,6 +115,7 @@ class WebsiteRequest(http.Controller):
             form_of_address=post.get("form_of_address") or "",
             privacy_consent=bool(post.get("privacy_consent")),
             company_id=request.website.company_id.id,
+            website_id=request.website.id,
             partner_id=self._visitor_partner().id,
             lang=request.lang.code,
             utm={

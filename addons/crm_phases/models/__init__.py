@@ -15,3 +15,4 @@ from . import crm_website_request_log
 from . import crm_campaign_import_mapping
 from . import crm_campaign_visitor_import
 from . import crm_campaign_import_run
+from . import ir_ui_view

@@ -1,8 +1,10 @@
 import logging
 import time
+from datetime import datetime
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
@@ -40,6 +42,10 @@ TEXT_LIMITS = {
 }
 REQUIRED_TEXTS = ("contact_name", "email_from")
 COMPLETION_MONTHS = {"asap": 1, "3_months": 3, "6_months": 6, "12_months": 12}
+# website_crm's form (/website/form/crm.lead): who the form assigns, and its signature
+FORM_ASSIGNMENT_FIELDS = ("team_id", "user_id")
+FORM_ASSIGNMENT_SIGNATURE = "crm_phases_assignment_signature"
+FORM_ASSIGNMENT_SCOPE = "crm_phases-website-form-assignment"
 
 
 class CrmLead(models.Model):
@@ -701,8 +707,8 @@ class CrmLead(models.Model):
 
         ``values`` holds only what the controller extracted (see ``TEXT_LIMITS``,
         ``lines``, ``completion_period``, ``date_from``, ``date_to``,
-        ``country_id``) and what it knows itself (``company_id``, ``partner_id``,
-        ``lang``, ``utm``). Everything is checked here, so callers other than the
+        ``country_id``) and what it knows itself (``company_id``, ``website_id``,
+        ``partner_id``, ``lang``, ``utm``). Everything is checked here, so callers other than the
         controller are safe too. Runs with the rights of the caller: the
         controller calls it as superuser after its own checks.
         """
@@ -716,6 +722,7 @@ class CrmLead(models.Model):
             .create([vals])
             .with_env(self.env)
         )
+        lead._website_request_schedule_activity()
         lead._website_request_send_confirmation()
         return lead
 
@@ -755,8 +762,7 @@ class CrmLead(models.Model):
             "country_id": self._website_request_country(values.get("country_id")),
             "partner_id": values.get("partner_id") or False,
             "company_id": company.id,
-            "user_id": company.website_lead_user_id.id,
-            "team_id": company.website_lead_team_id.id,
+            **self._website_request_assignment_values(company, values),
             "lang_id": self.env["res.lang"]._get_data(code=values.get("lang")).id,
             "revenue_date_from": date_from,
             "revenue_date_to": date_to,
@@ -1014,16 +1020,85 @@ class CrmLead(models.Model):
                 values[fname] = record.id
         return values
 
+    @api.model
+    def _website_request_assignment_values(self, company, values):
+        """Who is responsible for a website request: the salesperson and team of
+        the CRM settings, else the website's defaults (website_crm's *Default Sales
+        Team* and *Default Salesperson*), else the team's leader."""
+        website = self.env["website"].browse(values.get("website_id")).exists()
+        if not website:
+            website = self.env["website"].search(
+                [("company_id", "=", company.id)], limit=1
+            )
+        team = company.website_lead_team_id or website.crm_default_team_id
+        user = (
+            company.website_lead_user_id or website.crm_default_user_id or team.user_id
+        )
+        result = {"user_id": user.id}
+        if team:
+            # without a team, crm.lead computes it from the salesperson
+            result["team_id"] = team.id
+        return result
+
+    def _website_request_activity_deadline(self):
+        """The next working day of the company's working schedule (its public
+        holidays included), else tomorrow."""
+        self.ensure_one()
+        tomorrow = fields.Date.context_today(self) + relativedelta(days=1)
+        calendar = (self.company_id or self.env.company).resource_calendar_id
+        start = datetime.combine(tomorrow, datetime.min.time())
+        planned = calendar and calendar.plan_days(1, start, compute_leaves=True)
+        return planned.date() if planned else tomorrow
+
+    def _website_request_schedule_activity(self):
+        """Give whoever is responsible the task to answer the request."""
+        activity_type = self.env.ref(
+            "crm_phases.mail_activity_type_website_request", raise_if_not_found=False
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        # the salesperson is already notified of the assignment by crm.lead
+        activities = self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        )
+        return activities.create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": activity_type.id,
+                    "date_deadline": lead._website_request_activity_deadline(),
+                    "user_id": lead.user_id.id,
+                }
+                for lead in self.filtered("user_id")
+            ]
+        )
+
     def _website_request_send_confirmation(self):
         """Queue the confirmation e-mail; a failure is logged, never raised.
 
-        The request is stored whatever happens to the e-mail.
+        The request is stored whatever happens to the e-mail. Beyond the company's
+        limit of confirmations per address and day, none is sent (a note on the
+        opportunity says so): the form must not relay mail to any address.
         """
         template = self.env.ref(
             "crm_phases.mail_template_website_request_confirmation",
             raise_if_not_found=False,
         )
+        log = self.env["crm.website.request.log"].sudo()
         for lead in self:
+            if not log._claim_confirmation(lead.email_from, lead.company_id):
+                _logger.info(
+                    "website request %s: confirmation limit of the address reached, "
+                    "no e-mail sent",
+                    lead.web_reference,
+                )
+                lead._message_log(
+                    body=_(
+                        "No confirmation e-mail sent: the address has reached the "
+                        "limit of confirmations per day."
+                    )
+                )
+                continue
             try:
                 with self.env.cr.savepoint():
                     template.send_mail(lead.id)
@@ -1032,3 +1107,59 @@ class CrmLead(models.Model):
                     "confirmation e-mail of website request %s not queued",
                     lead.web_reference,
                 )
+
+    # ------------------------------------------------------------
+    # WEBSITE_CRM'S FORM: THE PUBLIC DOES NOT CHOOSE WHO IS RESPONSIBLE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _website_form_assignment_signature(self, values):
+        payload = ",".join(
+            f"{fname}={values.get(fname) or ''}" for fname in FORM_ASSIGNMENT_FIELDS
+        )
+        return hmac(self.env(su=True), FORM_ASSIGNMENT_SCOPE, payload)
+
+    @api.model
+    def _website_form_sign_assignment(self, root):
+        """Sign the sales team and salesperson that the lead forms of the website
+        form builder set (its hidden fields), the way ``website`` signs a form's
+        e-mail recipient. ``root`` is a view's combined arch, changed in place."""
+        for form in root.iter("form"):
+            if (
+                "/website/form/" not in form.get("action", "")
+                or form.get("data-model_name") != self._name
+            ):
+                continue
+            for node in form.xpath(f'.//input[@name="{FORM_ASSIGNMENT_SIGNATURE}"]'):
+                node.getparent().remove(node)
+            inputs = form.xpath(
+                './/input[@type="hidden"][@name="team_id" or @name="user_id"]'
+            )
+            if not inputs:
+                continue
+            values = {node.get("name"): node.get("value") for node in inputs}
+            inputs[-1].addnext(
+                etree.Element(
+                    "input",
+                    attrib={
+                        "type": "hidden",
+                        "name": FORM_ASSIGNMENT_SIGNATURE,
+                        "value": self._website_form_assignment_signature(values),
+                        "class": "form-control s_website_form_input "
+                        "s_website_form_custom",
+                    },
+                )
+            )
+        return root
+
+    @api.model
+    def _website_form_filter_assignment(self, params):
+        """The posted parameters of website_crm's form without ``team_id`` and
+        ``user_id`` unless they are the ones the form was built with (signed):
+        website_crm then applies the website's default team and salesperson."""
+        params = dict(params)
+        signature = params.pop(FORM_ASSIGNMENT_SIGNATURE, None) or ""
+        if not consteq(signature, self._website_form_assignment_signature(params)):
+            for fname in FORM_ASSIGNMENT_FIELDS:
+                params.pop(fname, None)
+        return params

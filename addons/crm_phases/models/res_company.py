@@ -50,3 +50,9 @@ class ResCompany(models.Model):
         help="More requests from one address within 10 minutes are rejected. "
         "0 switches the check off.",
     )
+    website_request_confirmation_limit = fields.Integer(
+        string="Confirmations per E-mail Address in 24 Hours",
+        default=3,
+        help="Further requests with the same e-mail address within 24 hours are "
+        "stored, but get no confirmation e-mail. 0 switches the limit off.",
+    )

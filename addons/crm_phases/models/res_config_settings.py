@@ -28,6 +28,9 @@ class ResConfigSettings(models.TransientModel):
     website_request_rate_limit = fields.Integer(
         related="company_id.website_request_rate_limit", readonly=False
     )
+    website_request_confirmation_limit = fields.Integer(
+        related="company_id.website_request_confirmation_limit", readonly=False
+    )
     crm_phases_import_max_mb = fields.Integer(
         string="Visitor List Size Limit (MB)",
         config_parameter="crm_phases.visitor_import_max_mb",
