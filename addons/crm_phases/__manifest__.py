@@ -39,6 +39,7 @@
         "views/crm_lead_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/website_request_templates.xml",
+        "views/thank_you_unsubscribe_templates.xml",
         "views/crm_phases_menus.xml",
     ],
     "demo": [
