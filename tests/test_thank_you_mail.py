@@ -135,7 +135,9 @@ def test_thank_you_mail_to_fair_visitors(
     assert blacklisted(emails["erika"])
 
     # John's mail program unsubscribes him with one click (RFC 8058)
-    one_click = received_john["List-Unsubscribe"].strip("<>")
+    one_click = odoo_server["url"] + UNSUBSCRIBE_RE.search(
+        received_john["List-Unsubscribe"]
+    ).group(0)
     assert received_john["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     response = requests.post(
         one_click, data={"List-Unsubscribe": "One-Click"}, timeout=30
