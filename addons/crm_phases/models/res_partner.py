@@ -471,6 +471,7 @@ class ResPartner(models.Model):
                 "thank-you mail."
             )
         partners = self.filtered("email_normalized")
+        # sudo: the blacklist is technical; callers act on a checked token
         Blacklist = self.env["mail.blacklist"].sudo()
         for email in set(partners.mapped("email_normalized")):
             Blacklist._add(email, message=message)
@@ -480,6 +481,7 @@ class ResPartner(models.Model):
         """Undo of the unsubscribe page: the addresses receive mails again."""
         message = _("Subscribed to e-mails again on the unsubscribe page (undo).")
         partners = self.filtered("email_normalized")
+        # sudo: as for the unsubscribe, on a checked token
         Blacklist = self.env["mail.blacklist"].sudo()
         for email in set(partners.mapped("email_normalized")):
             Blacklist._remove(email, message=message)
