@@ -1,13 +1,18 @@
-from markupsafe import Markup
-
-from odoo import _, http
+from odoo import http
 from odoo.http import request
+
+# RFC 8058: the body a mail program posts for one-click unsubscribe
+ONE_CLICK = ("List-Unsubscribe", "One-Click")
 
 
 class ThankYouUnsubscribe(http.Controller):
-    """The unsubscribe link of the thank-you mail (and its ``List-Unsubscribe``
-    header, one-click by POST): the signed token is the only credential."""
+    """The unsubscribe link of the thank-you mail and its ``List-Unsubscribe``
+    header. Opening the link changes nothing (mail security scanners open every
+    link): it asks to confirm, the confirmation is a POST, and so is the mail
+    program's one-click unsubscribe. The signed token is the only credential."""
 
+    # csrf=False: a mail program's one-click POST has no session, the signed
+    # token authorises it; the page's own form is CSRF-checked below
     @http.route(
         "/crm_phases/unsubscribe/<int:partner_id>/<string:token>",
         type="http",
@@ -16,34 +21,58 @@ class ThankYouUnsubscribe(http.Controller):
         csrf=False,
         sitemap=False,
     )
-    def unsubscribe(self, partner_id, token, **kwargs):
+    def unsubscribe(self, partner_id, token, **post):
         # sudo: a public visitor; only the contact the signed token names is read
         partner = request.env["res.partner"].sudo().browse(partner_id).exists()
-        if not partner or not partner._check_thank_you_unsubscribe_token(token):
-            return self._page(
-                _("Invalid link"),
-                _("This unsubscribe link is invalid or has expired."),
-                status=403,
-            )
-        partner._thank_you_unsubscribe()
-        return self._page(
-            _("Unsubscribed"),
-            _(
-                "The address %s will receive no more e-mails from us.",
-                partner.email_normalized,
-            ),
+        state = (
+            partner._get_thank_you_unsubscribe_token_state(token)
+            if partner
+            else "invalid"
+        )
+        if state != "valid":
+            return self._render(state, status=410 if state == "expired" else 403)
+        if request.httprequest.method == "GET":
+            return self._render_partner(partner)
+        if post.get(ONE_CLICK[0]) == ONE_CLICK[1]:
+            partner._thank_you_unsubscribe(one_click=True)
+            return self._render_partner(partner, "unsubscribed")
+        if not request.validate_csrf(post.get("csrf_token")):
+            return self._render_partner(partner, "form_expired", status=400)
+        if post.get("action") == "unsubscribe":
+            partner._thank_you_unsubscribe()
+            return self._render_partner(partner, "unsubscribed")
+        if post.get("action") == "resubscribe":
+            partner._thank_you_resubscribe()
+            return self._render_partner(partner, "resubscribed")
+        return self._render_partner(partner)
+
+    def _render_partner(self, partner, state=None, status=200):
+        """The page for a checked token, in the contact's language; without a
+        ``state`` it asks to confirm (or offers the undo when already done)."""
+        state = state or ("unsubscribed" if partner.is_blacklisted else "confirm")
+        return self._render(
+            state,
+            status=status,
+            lang=partner.lang,
+            masked_email=partner._get_thank_you_masked_email(),
         )
 
-    def _page(self, title, message, status=200):
-        body = Markup(
-            '<!DOCTYPE html><html><head><meta charset="utf-8"/>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
-            "<title>%s</title></head>"
-            '<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto;">'
-            "<h1>%s</h1><p>%s</p></body></html>"
-        ) % (title, title, message)
-        return request.make_response(
-            body,
-            headers=[("Content-Type", "text/html; charset=utf-8")],
+    def _render(self, state, status=200, lang=None, masked_email=""):
+        lang = lang or request.env.lang or "en_US"
+        request.update_context(lang=lang)
+        return request.render(
+            "crm_phases.thank_you_unsubscribe_page",
+            {
+                "state": state,
+                "masked_email": masked_email,
+                "form_action": request.httprequest.path,
+                "html_lang": lang.replace("_", "-"),
+            },
             status=status,
+            headers=[
+                ("Cache-Control", "no-store"),
+                # the token is in the URL: no referrer, no search engine
+                ("Referrer-Policy", "no-referrer"),
+                ("X-Robots-Tag", "noindex, nofollow"),
+            ],
         )

@@ -323,24 +323,49 @@ class CrmCampaignActivity(models.Model):
         return reasons
 
     def _split_thank_you_recipients(self, resend=False):
-        """Split into the activities to mail (one per address), the duplicates
-        ``{activity: activity mailed instead}`` and the skipped ``[(activity,
-        reason)]``, duplicates included."""
+        """Split into the activities to mail, one per person and per address,
+        the activities the same mail thanks too ``{activity: activity mailed}``
+        (the person's other conversations, contacts sharing the address) and the
+        skipped ``[(activity, reason)]``, one per person.
+
+        A person thanked for any of its conversations, or whose address was
+        thanked, is skipped as a whole: only ``resend`` thanks again."""
         reasons = self._get_thank_you_skip_reasons(resend=resend)
+        thanked_emails = {
+            activity.partner_id.email_normalized
+            for activity, reason in reasons.items()
+            if reason == "already_thanked" and activity.partner_id.email_normalized
+        }
         to_send, duplicates, skipped = self.browse(), {}, []
         first_by_email = {}
-        for activity in self.sorted(lambda a: (a.date, a.id)):
-            reason = reasons.get(activity)
-            email = activity.partner_id.email_normalized
-            if not reason and email in first_by_email:
-                duplicates[activity] = first_by_email[email]
-                reason = "duplicate"
+        by_person = self.sorted(lambda a: (a.date, a.id)).grouped("partner_id")
+        for group in by_person.values():
+            reason, todo = self._get_thank_you_person_skip_reason(group, reasons)
             if reason:
-                skipped.append((activity, reason))
+                skipped.append((todo, reason))
                 continue
-            first_by_email[email] = activity
-            to_send |= activity
+            email, mailed = group.partner_id.email_normalized, todo[0]
+            if email in thanked_emails or email in first_by_email:
+                skipped.append((mailed, "duplicate"))
+                if email in first_by_email:
+                    duplicates.update(dict.fromkeys(todo, first_by_email[email]))
+                continue
+            first_by_email[email] = mailed
+            to_send |= mailed
+            duplicates.update(dict.fromkeys(todo[1:], mailed))
         return to_send, duplicates, skipped
+
+    @api.model
+    def _get_thank_you_person_skip_reason(self, activities, reasons):
+        """One person's activities: ``(reason, the activity listed)`` when the
+        person is skipped, else ``(False, the activities to thank)``."""
+        thanked = activities.filtered(lambda a: reasons.get(a) == "already_thanked")
+        if thanked:
+            return "already_thanked", thanked[0]
+        todo = activities.filtered(lambda a: a not in reasons)
+        if not todo:
+            return reasons[activities[0]], activities[0]
+        return False, todo
 
     def _send_thank_you_mail(self, template, resend=False):
         """Queue the thank-you mail to the activities' contacts and mark them

@@ -1,8 +1,12 @@
 import ast
+import re
+from datetime import date, timedelta
 from urllib.parse import urlparse
 
 from odoo.tests import HttpCase, tagged, users
+from odoo.tools.misc import hmac
 
+from ..models.res_partner import mask_email
 from .common import CrmPhasesCampaignCase
 
 
@@ -239,6 +243,106 @@ class TestThankYouMail(ThankYouMailCase):
             third["mails"][:1].mail_message_id,
         )
 
+    def _skipped_by_partner(self, skipped):
+        by_partner = {}
+        for activity, reason in skipped:
+            by_partner.setdefault(activity.partner_id, []).append(reason)
+        return by_partner
+
+    @users("fair_salesman")
+    def test_person_registered_twice_gets_one_mail(self):
+        """Two booth conversations of John Miller: one recipient, one mail, both
+        activities thanked by it; nobody listed twice."""
+        second = self._register(self.partner_miller).with_env(self.env)
+        second.date = "2025-06-12 15:00:00"
+        wizard = (
+            self.env["crm.campaign.thank.you.wizard"]
+            .with_context(default_campaign_id=self.campaign.id)
+            .create({})
+        )
+        self.assertEqual(wizard.recipient_ids, self.mailed)
+        self.assertEqual((wizard.recipient_count, wizard.skipped_count), (3, 5))
+        self.assertNotIn("John Miller", wizard.skipped_html)
+        result = self.campaign.with_env(self.env)._send_thank_you_mail()
+        self.assertEqual(len(result["mails"]), 3)
+        self.assertEqual(result["sent"].partner_id, self.mailed)
+        skipped = self._skipped_by_partner(result["skipped"])
+        self.assertNotIn(self.partner_miller, skipped)
+        self.assertTrue(all(len(reasons) == 1 for reasons in skipped.values()))
+        miller = self.activities.with_env(self.env).filtered(
+            lambda a: a.partner_id == self.partner_miller
+        )
+        message = self._mails(result)[self.partner_miller.id].mail_message_id
+        self.assertRecordValues(
+            miller | second,
+            [{"state": "thanked", "thanked_message_id": message.id}] * 2,
+        )
+
+    @users("fair_salesman")
+    def test_second_conversation_after_thanks(self):
+        """A visitor thanked, then met again: not thanked twice, listed once as
+        already thanked; resend thanks the person once."""
+        campaign = self.campaign.with_env(self.env)
+        campaign._send_thank_you_mail()
+        later = self._register(self.partner_miller).with_env(self.env)
+        later.date = "2025-06-13 09:00:00"
+        wizard = (
+            self.env["crm.campaign.thank.you.wizard"]
+            .with_context(default_campaign_id=campaign.id)
+            .create({})
+        )
+        self.assertFalse(wizard.recipient_ids)
+        self.assertEqual(wizard.skipped_html.count("John Miller"), 1)
+        second = campaign._send_thank_you_mail()
+        self.assertFalse(second["mails"])
+        skipped = self._skipped_by_partner(second["skipped"])
+        self.assertEqual(skipped[self.partner_miller], ["already_thanked"])
+        self.assertEqual(later.state, "registered")
+        resent = campaign._send_thank_you_mail(resend=True)
+        self.assertEqual(resent["sent"].partner_id, self.mailed)
+        mails = self._mails(resent)
+        self.assertEqual(len(resent["mails"]), 3)
+        self.assertRecordValues(
+            later,
+            [
+                {
+                    "state": "thanked",
+                    "thanked_message_id": mails[
+                        self.partner_miller.id
+                    ].mail_message_id.id,
+                }
+            ],
+        )
+
+    def test_shared_address_thanked_once(self):
+        """Two contacts with one address get one mail, also when the second one is
+        registered after the first was thanked."""
+        self.campaign._send_thank_you_mail()
+        self.assertEqual(
+            self.env["mail.mail"]
+            .sudo()
+            .search_count(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "in", (self.partner_schmidt | self.partner_twin).ids),
+                ]
+            ),
+            1,
+        )
+        sister = self.env["res.partner"].create(
+            [{"name": "Lisa Schmidt", "email": "anna.schmidt@WAERME-test.example"}]
+        )
+        self._register(sister).date = "2025-06-12 09:00:00"
+        result = self.campaign._send_thank_you_mail()
+        self.assertFalse(result["mails"])
+        skipped = self._skipped_by_partner(result["skipped"])
+        self.assertEqual(skipped[sister], ["duplicate"])
+        resent = self.campaign._send_thank_you_mail(resend=True)
+        self.assertEqual(resent["sent"].partner_id, self.mailed)
+        self.assertEqual(
+            self._skipped_by_partner(resent["skipped"])[sister], ["duplicate"]
+        )
+
     def test_query_count_batch(self):
         """500 visitors: the queries grow with the batches (50 mails each), not
         with the recipients."""
@@ -276,41 +380,193 @@ class TestThankYouMail(ThankYouMailCase):
 
 @tagged("post_install", "-at_install")
 class TestThankYouUnsubscribe(HttpCase):
+    """Opening the link changes nothing (mail scanners open every link); the
+    page's confirmation and the mail program's one-click POST unsubscribe."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.env["ir.module.module"]._load_module_terms(["crm_phases"], ["de_DE"])
         cls.partner = cls.env["res.partner"].create(
-            [{"name": "Ulla Unsubscribe", "email": "Ulla@Unsubscribe-Test.example"}]
+            [
+                {
+                    "name": "Ulla Unsubscribe",
+                    "email": "Ulla@Unsubscribe-Test.example",
+                    "lang": "en_US",
+                }
+            ]
         )
+        cls.path = urlparse(cls.partner._get_thank_you_unsubscribe_url()).path
 
     def _blacklisted(self):
         return self.env["mail.blacklist"].search(
             [("email", "=", "ulla@unsubscribe-test.example")]
         )
 
-    def test_valid_token_blacklists(self):
-        path = urlparse(self.partner._get_thank_you_unsubscribe_url()).path
-        response = self.url_open(path)
+    def _log(self):
+        return self.partner.message_ids.filtered(
+            lambda m: "unsubscribe" in (m.body or "").lower()
+        )
+
+    def _csrf_token(self, response):
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.assertTrue(match, "the page's form carries a CSRF token")
+        return match.group(1)
+
+    def assertNoFullAddress(self, response):
+        self.assertNotIn("ulla@unsubscribe-test.example", response.text.lower())
+        self.assertNotIn("unsubscribe-test.example", response.text.lower())
+
+    def test_mask_email(self):
+        self.assertEqual(mask_email("max.mustermann@example.de"), "m***@e******.de")
+        self.assertEqual(mask_email("a@localhost"), "a***@l********")
+        self.assertEqual(mask_email(False), "")
+        self.assertEqual(
+            self.partner._get_thank_you_masked_email(),
+            "u***@u***************.example",
+        )
+
+    def test_get_asks_and_changes_nothing(self):
+        for _scanner in range(2):
+            response = self.url_open(self.path)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Unsubscribe from our e-mails?", response.text)
+            self.assertIn("u***@u***************.example", response.text)
+            self.assertIn('method="post"', response.text)
+            self.assertNoFullAddress(response)
+            self.assertEqual(response.headers["Referrer-Policy"], "no-referrer")
+        self.assertFalse(self._blacklisted())
+        self.assertFalse(self._log())
+
+    def test_form_post_unsubscribes_and_undo(self):
+        page = self.url_open(self.path)
+        response = self.url_open(
+            self.path,
+            data={"csrf_token": self._csrf_token(page), "action": "unsubscribe"},
+        )
         self.assertEqual(response.status_code, 200)
-        self.assertIn("ulla@unsubscribe-test.example", response.text)
+        self.assertIn("You are unsubscribed", response.text)
+        self.assertIn('value="resubscribe"', response.text)
+        self.assertNoFullAddress(response)
         self.assertTrue(self._blacklisted())
         self.assertTrue(self.partner.is_blacklisted)
+        self.assertEqual(len(self._log()), 1)
+        self.assertEqual(self._log().author_id, self.partner)
+        # opening the link again offers the undo
+        again = self.url_open(self.path)
+        self.assertIn('value="resubscribe"', again.text)
+        undone = self.url_open(
+            self.path,
+            data={"csrf_token": self._csrf_token(again), "action": "resubscribe"},
+        )
+        self.assertEqual(undone.status_code, 200)
+        self.assertIn("You are subscribed again", undone.text)
+        self.partner.invalidate_recordset(["is_blacklisted"])
+        self.assertFalse(self.partner.is_blacklisted)
+        self.assertTrue(
+            self.partner.message_ids.filtered(
+                lambda m: "again on the unsubscribe page" in (m.body or "")
+            )
+        )
+
+    def test_form_post_without_csrf_changes_nothing(self):
+        self.url_open(self.path)
+        for data in (
+            {"action": "unsubscribe"},
+            {"action": "unsubscribe", "csrf_token": "x"},
+        ):
+            response = self.url_open(self.path, data=data)
+            self.assertEqual(response.status_code, 400)
+            self.assertIn("The form has expired", response.text)
+        self.assertFalse(self._blacklisted())
 
     def test_one_click_post(self):
-        path = urlparse(self.partner._get_thank_you_unsubscribe_url()).path
-        response = self.url_open(path, data={"List-Unsubscribe": "One-Click"})
+        """RFC 8058: the mail program posts ``List-Unsubscribe=One-Click`` without
+        any session or CSRF token."""
+        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
         self.assertEqual(response.status_code, 200)
         self.assertTrue(self._blacklisted())
+        self.assertIn("one-click", self._log().body)
+        # a second one (retry of the mail program) is harmless
+        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self._blacklisted()), 1)
 
-    def test_forged_token_refused(self):
+    def test_wrong_token_changes_nothing(self):
         token = self.partner._get_thank_you_unsubscribe_token()
-        forged = ("0" if token[0] != "0" else "1") + token[1:]
+        stamp, signature = token.split("-")
+        forged = ("0" if signature[0] != "0" else "1") + signature[1:]
+        future = (date.today() + timedelta(days=30)).strftime("%Y%m%d")
+        other = self.env["res.partner"].create(
+            [{"name": "Other", "email": "other@unsubscribe-test.example"}]
+        )
         for path in (
-            f"/crm_phases/unsubscribe/{self.partner.id}/{forged}",
-            f"/crm_phases/unsubscribe/{self.partner.id + 1}/{token}",
+            f"/crm_phases/unsubscribe/{self.partner.id}/{stamp}-{forged}",
+            f"/crm_phases/unsubscribe/{self.partner.id}/{future}-{signature}",
+            f"/crm_phases/unsubscribe/{other.id}/{token}",
+            f"/crm_phases/unsubscribe/{self.partner.id + 10**6}/{token}",
             f"/crm_phases/unsubscribe/{self.partner.id}/%3Cscript%3E",
         ):
-            response = self.url_open(path)
-            self.assertEqual(response.status_code, 403)
-            self.assertNotIn("<script>", response.text)
+            for data in (None, {"List-Unsubscribe": "One-Click"}):
+                response = self.url_open(path, data=data)
+                self.assertEqual(response.status_code, 403, path)
+                self.assertIn("This unsubscribe link is invalid", response.text)
+                self.assertNotIn("<script>", response.text)
+                self.assertNotIn("u***@", response.text)
+                self.assertNotIn('name="csrf_token"', response.text)
         self.assertFalse(self._blacklisted())
+        self.assertFalse(other.is_blacklisted)
+
+    def test_expired_token_changes_nothing(self):
+        self.assertEqual(self.partner._get_thank_you_unsubscribe_validity(), 365)
+        old = self.partner._get_thank_you_unsubscribe_token(
+            issued=date.today() - timedelta(days=400)
+        )
+        recent = self.partner._get_thank_you_unsubscribe_token(
+            issued=date.today() - timedelta(days=300)
+        )
+        self.assertEqual(
+            self.partner._get_thank_you_unsubscribe_token_state(recent), "valid"
+        )
+        path = f"/crm_phases/unsubscribe/{self.partner.id}/{old}"
+        for data in (None, {"List-Unsubscribe": "One-Click"}):
+            response = self.url_open(path, data=data)
+            self.assertEqual(response.status_code, 410)
+            self.assertIn("This unsubscribe link has expired", response.text)
+            self.assertNotIn("u***@", response.text)
+        self.assertFalse(self._blacklisted())
+
+    def test_legacy_token_until_cutoff(self):
+        """Links of mails sent before the upgrade (no date) work until the date
+        the upgrade sets."""
+        legacy = hmac(
+            self.env(su=True),
+            "crm_phases-unsubscribe",
+            (self.partner.id, "ulla@unsubscribe-test.example"),
+        )
+        state = self.partner._get_thank_you_unsubscribe_token_state
+        self.assertEqual(state(legacy), "expired")
+        param = self.env["ir.config_parameter"]
+        param.set_param(
+            "crm_phases.unsubscribe_legacy_links_until",
+            str(date.today() + timedelta(days=10)),
+        )
+        self.assertEqual(state(legacy), "valid")
+        self.assertEqual(
+            state("0" + legacy[1:] if legacy[0] != "0" else "1" + legacy[1:]), "invalid"
+        )
+        param.set_param(
+            "crm_phases.unsubscribe_legacy_links_until",
+            str(date.today() - timedelta(days=1)),
+        )
+        self.assertEqual(state(legacy), "expired")
+
+    def test_page_in_the_contacts_language(self):
+        self.partner.lang = "de_DE"
+        response = self.url_open(self.path)
+        self.assertIn('lang="de-DE"', response.text)
+        self.assertIn("Von unseren E-Mails abmelden?", response.text)
+        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
+        self.assertIn("Sie sind abgemeldet", response.text)
+        self.assertIn("Rückgängig", response.text)
