@@ -164,7 +164,14 @@ def test_confirmation_repeats_no_visitor_text(admin, odoo_server, smtp_server):
     product = admin.execute(
         "product.product",
         "create",
-        [{"name": f"Pelletkessel {tag}", "list_price": 9800.0, "sale_ok": True}],
+        [
+            {
+                "name": f"Pelletkessel {tag}",
+                "list_price": 9800.0,
+                "sale_ok": True,
+                "quote_form_published": True,
+            }
+        ],
     )[0]
 
     browser = requests.Session()
@@ -183,6 +190,7 @@ def test_confirmation_repeats_no_visitor_text(admin, odoo_server, smtp_server):
             "completion_period": "dates",
             "date_from": "2027-03-01",
             "date_to": "2027-04-30",
+            "privacy_consent": "1",
             f"product_qty_{product}": "1",
         },
         timeout=30,

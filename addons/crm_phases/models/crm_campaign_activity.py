@@ -4,6 +4,13 @@ from odoo import Command, _, api, fields, models
 from odoo.tools import format_date, format_datetime, plaintext2html, split_every
 
 
+def contact_type_selection(model):
+    """The kinds of contact of campaign activities (in the user's language), for the
+    wizards and records that offer the same choice."""
+    activity = model.env["crm.campaign.activity"]
+    return activity._fields["contact_type"]._description_selection(model.env)
+
+
 class CrmCampaignActivity(models.Model):
     """A contact's encounter within a campaign: a visitor at the booth, a call, a
     letter. Odoo has no such record (``utm.campaign`` has no members, a

@@ -6,6 +6,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .crm_campaign_activity import contact_type_selection
+
 
 class CrmCampaignImportRun(models.Model):
     """A visitor list imported in the background (more rows than the setting
@@ -35,11 +37,7 @@ class CrmCampaignImportRun(models.Model):
     targets = fields.Json(readonly=True)
     date = fields.Datetime(readonly=True)
     contact_type = fields.Selection(
-        selection=lambda self: (
-            self.env["crm.campaign.activity"]
-            ._fields["contact_type"]
-            ._description_selection(self.env)
-        ),
+        selection=contact_type_selection,
         string="Kind of Contact",
         readonly=True,
     )

@@ -708,9 +708,9 @@ class CrmLead(models.Model):
         ``values`` holds only what the controller extracted (see ``TEXT_LIMITS``,
         ``lines``, ``completion_period``, ``date_from``, ``date_to``,
         ``country_id``) and what it knows itself (``company_id``, ``website_id``,
-        ``partner_id``, ``lang``, ``utm``). Everything is checked here, so callers other than the
-        controller are safe too. Runs with the rights of the caller: the
-        controller calls it as superuser after its own checks.
+        ``partner_id``, ``lang``, ``utm``). Everything is checked here, so callers
+        other than the controller are safe too. Runs with the rights of the caller:
+        the controller calls it as superuser after its own checks.
         """
         company = self.env["res.company"].browse(values["company_id"])
         vals = self._prepare_website_request_values(values, company)

@@ -71,6 +71,7 @@ class TestWebsiteRequestGuard(HttpCase, CrmPhasesProductCase):
                 "contact_name": "Erika Mustermann",
                 "email_from": "erika@example.com",
                 "description": "Satteldach",
+                "privacy_consent": "1",
                 f"product_qty_{self.product_module.id}": "2",
                 **data,
             }
@@ -84,6 +85,7 @@ class TestWebsiteRequestGuard(HttpCase, CrmPhasesProductCase):
             "contact_name": "Hans Huber",
             "email_from": "hans@example.com",
             "lines": [(self.product_heat_pump.id, 1)],
+            "privacy_consent": True,
             **values,
         }
 

@@ -4,6 +4,8 @@ import os
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.crm_campaign_activity import contact_type_selection
+
 PREVIEW_ROWS = 20
 
 
@@ -46,11 +48,7 @@ class CrmCampaignImportWizard(models.TransientModel):
         help="Date of the visits whose row gives none.",
     )
     contact_type = fields.Selection(
-        selection=lambda self: (
-            self.env["crm.campaign.activity"]
-            ._fields["contact_type"]
-            ._description_selection(self.env)
-        ),
+        selection=contact_type_selection,
         string="Kind of Contact",
         required=True,
         default="booth",

@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
+from ..models.crm_campaign_activity import contact_type_selection
+
 # written to the contact even when it has a value: shown prefilled, the user confirms
 SALUTATION_FIELDS = ("form_of_address", "academic_title")
 
@@ -104,11 +106,7 @@ class CrmCampaignVisitorWizard(models.TransientModel):
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     contact_type = fields.Selection(
-        selection=lambda self: (
-            self.env["crm.campaign.activity"]
-            ._fields["contact_type"]
-            ._description_selection(self.env)
-        ),
+        selection=contact_type_selection,
         string="Kind of Contact",
         required=True,
         default="booth",
