@@ -8,6 +8,7 @@
 """
 
 from odoo.tools import SQL
+from odoo.tools.sql import table_exists
 
 
 def migrate(cr, version):
@@ -34,5 +35,9 @@ def migrate(cr, version):
                 tuple(template_ids),
             )
         )
-    cr.execute(SQL("DELETE FROM crm_website_request_log"))
-    cr.execute(SQL("ALTER TABLE crm_website_request_log DROP COLUMN IF EXISTS ip_hash"))
+    # versions before the website form (18.0.1.0.0) have no log yet
+    if table_exists(cr, "crm_website_request_log"):
+        cr.execute(SQL("DELETE FROM crm_website_request_log"))
+        cr.execute(
+            SQL("ALTER TABLE crm_website_request_log DROP COLUMN IF EXISTS ip_hash")
+        )
