@@ -28,10 +28,12 @@ class ResCompany(models.Model):
 
     def _get_ab_sequence(self):
         """The company's AB sequence, created on first use (also when an integrator
-        or a user deleted it), so that confirming an order never fails for want of it."""
+        or a user deleted it): confirming an order never fails for want of it."""
         self.ensure_one()
         if not self.ab_sequence_id:
-            self.sudo().ab_sequence_id = (  # the sequence is configuration, not user data
+            # the sequence is configuration, not user data: any confirming user may
+            # recreate it
+            self.sudo().ab_sequence_id = (
                 self.env["ir.sequence"]
                 .sudo()
                 .create(self._prepare_ab_sequence_values(self))
