@@ -10,7 +10,15 @@
     "website": "https://github.com/crm-phases/odoo-crm-phases",
     "maintainers": ["crm-phases"],
     "development_status": "Alpha",
-    "depends": ["crm_phases", "sale_management", "account"],
+    "depends": [
+        "crm_phases",
+        "sale_management",
+        "account",
+        "l10n_din5008_sale",
+        "sale_comment_template",
+        "account_comment_template",
+        "queue_job",
+    ],
     "data": [],
     "demo": [
         "demo/sale_order_demo.xml",
