@@ -19,7 +19,10 @@
         "account_comment_template",
         "queue_job",
     ],
-    "data": [],
+    "data": [
+        "views/base_comment_template_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
     "demo": [
         "demo/sale_order_demo.xml",
     ],
