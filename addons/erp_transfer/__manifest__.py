@@ -24,6 +24,7 @@
         "views/res_config_settings_views.xml",
     ],
     "demo": [
+        "demo/base_comment_template_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "installable": True,
