@@ -15,7 +15,9 @@ class AccountMove(models.Model):
         """Append the number of each posted customer invoice to the filed order
         confirmations of its orders (``…_AB 100235_Re 000523.pdf``)."""
         for invoice in self:
-            orders = invoice.invoice_line_ids.sale_line_ids.order_id
+            # the billing user posting the invoice may not see every order it
+            # invoices: renaming the filed documents is the system's bookkeeping
+            orders = invoice.sudo().invoice_line_ids.sale_line_ids.order_id
             orders._append_invoice_to_ab_filename(invoice)
 
     # Plain 6-digit invoice numbers (company option)

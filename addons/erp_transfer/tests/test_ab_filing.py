@@ -1,7 +1,7 @@
 import subprocess
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import tagged, users
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
@@ -157,6 +157,28 @@ class TestAbFiling(ErpTransferCase):
         self.assertEqual(len(self._filed(self.customer)), 1)
         self.assertFalse(self._filed(self.contact))
         self.assertIn("Order confirmation filed", order.message_ids[0].body)
+
+    @users("et_salesman")
+    def test_salesman_confirms_and_files_on_customer(self):
+        order = self._new_order(user_id=self.user_salesman.id).with_env(self.env)
+        with trap_jobs() as trap:
+            order.action_confirm()
+            trap.perform_enqueued_jobs()
+        self.assertEqual(order.ab_attachment_id.sudo().res_model, "sale.order")
+        on_customer = order.ab_partner_attachment_id.sudo()
+        self.assertEqual(
+            (on_customer.res_model, on_customer.res_id),
+            ("res.partner", self.customer.id),
+        )
+        self.assertEqual(on_customer.name, f"Sonnenschein AG_{order.ab_number}.pdf")
+
+    def test_title_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.customer.lang = "de_DE"
+        order = self._confirmed_order()
+        self.assertEqual(
+            order._get_ab_document_title(), f"Auftragsbestätigung {order.ab_number}"
+        )
 
     def test_quotation_and_cancelled_order_are_not_filed(self):
         quotation = self._new_order()
