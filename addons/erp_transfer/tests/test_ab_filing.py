@@ -148,10 +148,13 @@ class TestAbFiling(ErpTransferCase):
         self.assertEqual(self._filed(self.customer), on_customer)
 
     def test_print_files_before_the_job(self):
-        order = self._confirmed_order(partner=self.contact)
-        self.assertFalse(order.ab_attachment_id)
-        self._print(order)
-        self._print(order)
+        order = self._new_order(partner=self.contact)
+        with trap_jobs() as trap:
+            order.action_confirm()
+            self.assertFalse(order.ab_attachment_id)
+            self._print(order)
+            self._print(order)
+            trap.perform_enqueued_jobs()  # the job of the confirmation comes later
         self.assertEqual(len(self._filed(order)), 1)
         # filed on the commercial partner, not on the contact
         self.assertEqual(len(self._filed(self.customer)), 1)
