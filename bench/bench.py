@@ -514,6 +514,75 @@ def bench_partners_100k(env, repeat, size=100000):
     return rows
 
 
+def _confirmed_orders(env, count, tag):
+    partner = env["res.partner"].create(
+        [
+            {
+                "name": f"Sonnenschein AG {tag}",
+                "is_company": True,
+                "street": "Sonnenallee 12",
+                "zip": "80331",
+                "city": "München",
+            }
+        ]
+    )
+    product = env["product.product"].create(
+        [{"name": f"PV-Modul {tag}", "type": "consu", "list_price": 189.0}]
+    )
+    orders = env["sale.order"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 10 + index})
+                ],
+            }
+            for index in range(count)
+        ]
+    )
+    orders.with_context(tracking_disable=True).action_confirm()
+    return orders
+
+
+@benchmark("ab_pdf")
+def bench_ab_pdf(env, repeat, size=20):
+    """Order confirmations printed: ours (DIN 5008, filed on order and customer,
+    Order-X when installed, the filed PDF returned) against Odoo's plain sale order
+    PDF of the same confirmed orders (without AB number: Odoo's own path)."""
+    Report = env["ir.actions.report"]
+    report = "sale.action_report_saleorder"
+    orders = _confirmed_orders(env, size, "bench")
+    numbers = {order.id: order.ab_number for order in orders}
+    # warm the templates and assets outside the measurement
+    Report._render_qweb_pdf(report, orders[:1].ids)
+    ours, native = {}, {}
+    for _run in range(repeat):
+        attachments = orders.ab_attachment_id | orders.ab_partner_attachment_id
+        attachments.unlink()
+        orders.write({"ab_filed_date": False})
+        env.flush_all()
+        with measure(ours):
+            Report._render_qweb_pdf(report, orders.ids)
+            env.flush_all()
+        orders.write({"ab_number": False})
+        env.flush_all()
+        with measure(native):
+            Report._render_qweb_pdf(report, orders.ids)
+            env.flush_all()
+        for order in orders:
+            order.ab_number = numbers[order.id]
+    ours, native = summary(ours), summary(native)
+    return [
+        {
+            "case": f"print {size} confirmed orders",
+            "ours": ours,
+            "native": native,
+            "ratio": round(ours["seconds"] / native["seconds"], 2),
+            "queries_added": ours["queries"] - native["queries"],
+        }
+    ]
+
+
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)

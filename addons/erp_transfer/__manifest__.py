@@ -21,6 +21,8 @@
     ],
     "data": [
         "views/base_comment_template_views.xml",
+        "report/sale_order_report.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [

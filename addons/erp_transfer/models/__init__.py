@@ -5,3 +5,5 @@ from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import account_move
+from . import sale_order_filing
+from . import ir_actions_report

@@ -68,3 +68,15 @@ class ResCompany(models.Model):
             if re.fullmatch(r"\d+", digits):
                 highest = max(highest, int(digits))
         return highest
+
+    ab_file_on_confirm = fields.Boolean(
+        string="File Order Confirmation on Confirmation",
+        default=True,
+        help="Confirming an order files its order confirmation (AB) as a PDF on the "
+        "order and on the customer, in the background. Printing it files it too.",
+    )
+    invoice_plain_number = fields.Boolean(
+        string="Plain Invoice Numbers",
+        help="Customer invoices are numbered in a plain 6-digit series (000523) "
+        "instead of the journal's INV/2026/00001; credit notes keep their own series.",
+    )

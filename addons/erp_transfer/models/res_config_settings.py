@@ -61,3 +61,10 @@ class ResConfigSettings(models.TransientModel):
         if values:
             sequence.write(values)
         return res
+
+    ab_file_on_confirm = fields.Boolean(
+        related="company_id.ab_file_on_confirm", readonly=False
+    )
+    invoice_plain_number = fields.Boolean(
+        related="company_id.invoice_plain_number", readonly=False
+    )
