@@ -19,7 +19,11 @@
         "account_comment_template",
         "queue_job",
     ],
-    "data": [],
+    "external_dependencies": {"python": ["factur-x"]},
+    "data": [
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
     "demo": [
         "demo/sale_order_demo.xml",
     ],
