@@ -8,7 +8,7 @@ from importlib import resources
 from lxml import etree
 
 from odoo import api, fields, models
-from odoo.tools import float_repr, float_round, html2plaintext
+from odoo.tools import float_repr, float_round, html2plaintext, mute_logger
 from odoo.tools.pdf import OdooPdfFileReader, OdooPdfFileWriter
 
 try:
@@ -121,10 +121,12 @@ class ErpOrderx(models.AbstractModel):
         return level == "comfort" and order.partner_id.commercial_partner_id.is_company
 
     @api.model
-    def _get_orderx_problems(self, order, level="comfort"):
-        """What keeps ``order`` from a valid Order-X document, as sentences for
-        the user (empty when nothing does)."""
+    def _get_orderx_problems(self, order, level=None):
+        """What keeps ``order`` from a valid Order-X document at ``level`` (by
+        default the company's), as sentences for the user (empty when nothing
+        does)."""
         order.ensure_one()
+        level = level or order.company_id.orderx_level or "comfort"
         _ = self.env._
         problems = []
         company = order.company_id
@@ -212,7 +214,11 @@ class ErpOrderx(models.AbstractModel):
         party = _sub(parent, tag)
         if partner.ref:
             _sub(party, "ram:ID", partner.ref)
-        _sub(party, "ram:Name", partner.name or partner.display_name)
+        # a person or address of a company is named with the company
+        name = partner.name
+        if not name or (partner.parent_id and not partner.is_company):
+            name = partner.display_name
+        _sub(party, "ram:Name", name)
         if contact:
             trade_contact = _sub(party, "ram:DefinedTradeContact")
             _sub(trade_contact, "ram:PersonName", contact.name)
@@ -338,8 +344,6 @@ class ErpOrderx(models.AbstractModel):
             format="102",
         )
         _sub(document, "ram:PurposeCode", "9")  # UNCL 1225: original
-        if orderx_type == "order":
-            _sub(document, "ram:RequestedResponseTypeCode", "AC")
         note = html2plaintext(order.note or "").strip()
         if note:
             _sub(_sub(document, "ram:IncludedNote"), "ram:Content", note)
@@ -447,7 +451,9 @@ class ErpOrderx(models.AbstractModel):
         """Problems of ``xml_bytes`` against the Order-X XSD and schematron of
         ``level``, as texts (empty when valid)."""
         try:
-            facturx.xml_check_xsd(xml_bytes, flavor="order-x", level=level)
+            # the library logs the failure as an error; the caller gets it instead
+            with mute_logger("factur-x"):
+                facturx.xml_check_xsd(xml_bytes, flavor="order-x", level=level)
         except Exception as error:  # noqa: BLE001 - the library raises Exception
             return [str(error)]
         report = self._get_orderx_schematron(level)(etree.fromstring(xml_bytes))

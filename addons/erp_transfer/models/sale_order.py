@@ -60,7 +60,9 @@ class SaleOrder(models.Model):
                     pdf_bytes, xml_bytes, self, level, "order_response"
                 )
             except Exception as error:  # noqa: BLE001 - a broken PDF stays filed
-                _logger.exception("Order-X could not be embedded into %s", self.name)
+                _logger.warning(
+                    "Order-X could not be embedded into %s", self.name, exc_info=True
+                )
                 problems = [
                     self.env._("The PDF could not be made an Order-X PDF: %s", error)
                 ]

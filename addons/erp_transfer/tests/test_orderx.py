@@ -278,3 +278,43 @@ class TestOrderx(ErpTransferCase):
         pdf_bytes = b"%PDF-1.4 placeholder"
         self.assertEqual(order._attach_orderx(pdf_bytes), pdf_bytes)
         self.assertFalse(order.orderx_warning)
+
+    def test_xsd_errors_reported(self):
+        order = self._confirmed_order()
+        root = etree.fromstring(
+            self.orderx._build_orderx_xml(order, "order_response", "basic")
+        )
+        transaction = root.find("rsm:SupplyChainTradeTransaction", ORDERX_NSMAP)
+        # line items must come before the header agreement
+        transaction.append(transaction[0])
+        problems = self.orderx._check_orderx_xml(etree.tostring(root), "basic")
+        self.assertEqual(len(problems), 1)
+        self.assertIn("IncludedSupplyChainTradeLineItem", problems[0])
+
+    def test_broken_pdf_keeps_pdf_and_warns(self):
+        order = self._confirmed_order()
+        pdf_bytes = b"%PDF-1.4 not a PDF at all"
+        self.assertEqual(order._attach_orderx(pdf_bytes), pdf_bytes)
+        self.assertTrue(order.orderx_warning)
+
+    def test_private_customer_needs_no_vat(self):
+        private = self.env["res.partner"].create(
+            [
+                {
+                    "name": "Jonas Weber",
+                    "street": "Lindenweg 3",
+                    "zip": "79098",
+                    "city": "Freiburg",
+                    "country_id": self.germany.id,
+                }
+            ]
+        )
+        order = self._new_order(partner=private)
+        order.action_confirm()
+        self.assertEqual(self.orderx._get_orderx_problems(order), [])
+        xml_bytes = self.orderx._build_orderx_xml(order)
+        self.assertEqual(self.orderx._check_orderx_xml(xml_bytes, "comfort"), [])
+        self.assertEqual(
+            self._xpath(xml_bytes, "string(//ram:ShipToTradeParty/ram:Name)"),
+            "Jonas Weber",
+        )
