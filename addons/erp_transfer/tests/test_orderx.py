@@ -318,3 +318,17 @@ class TestOrderx(ErpTransferCase):
             self._xpath(xml_bytes, "string(//ram:ShipToTradeParty/ram:Name)"),
             "Jonas Weber",
         )
+
+    def test_title_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.contact.lang = "de_DE"
+        order = self._confirmed_order()
+        self.assertEqual(
+            self.orderx._get_orderx_title(order),
+            f"Auftragsbestätigung {order.ab_number}",
+        )
+        self.contact.lang = "en_US"
+        self.assertEqual(
+            self.orderx._get_orderx_title(order.with_context(lang="de_DE")),
+            f"Order Confirmation {order.ab_number}",
+        )
