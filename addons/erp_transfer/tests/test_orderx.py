@@ -332,3 +332,25 @@ class TestOrderx(ErpTransferCase):
             self.orderx._get_orderx_title(order.with_context(lang="de_DE")),
             f"Order Confirmation {order.ab_number}",
         )
+
+    def test_warning_as_salesman(self):
+        self.customer.vat = False
+        order = self._confirmed_order(user_id=self.user_salesman.id)
+        messages = order.message_ids
+        pdf_bytes = b"%PDF-1.4 placeholder"
+        result = order.with_user(self.user_salesman)._attach_orderx(pdf_bytes)
+        self.assertEqual(result, pdf_bytes)
+        self.assertIn("Sonnenschein AG", order.orderx_warning)
+        posted = order.message_ids - messages
+        self.assertEqual(posted.author_id, self.user_salesman.partner_id)
+
+    def test_settings_and_banner(self):
+        settings = self.env["res.config.settings"].create(
+            [{"orderx_embed": False, "orderx_level": "basic"}]
+        )
+        settings.execute()
+        self.assertRecordValues(
+            self.company, [{"orderx_embed": False, "orderx_level": "basic"}]
+        )
+        arch = self.env["sale.order"].get_view(view_type="form")["arch"]
+        self.assertIn('name="orderx_warning"', arch)
