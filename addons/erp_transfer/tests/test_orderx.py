@@ -294,8 +294,11 @@ class TestOrderx(ErpTransferCase):
     def test_broken_pdf_keeps_pdf_and_warns(self):
         order = self._confirmed_order()
         pdf_bytes = b"%PDF-1.4 not a PDF at all"
-        self.assertEqual(order._attach_orderx(pdf_bytes), pdf_bytes)
-        self.assertTrue(order.orderx_warning)
+        with self.assertLogs(
+            "odoo.addons.erp_transfer.models.sale_order", level="WARNING"
+        ):
+            self.assertEqual(order._attach_orderx(pdf_bytes), pdf_bytes)
+        self.assertIn("Order-X PDF", order.orderx_warning)
 
     def test_private_customer_needs_no_vat(self):
         private = self.env["res.partner"].create(
