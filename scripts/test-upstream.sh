@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Odoo's own tests of the modules our addons extend, run with our addons installed:
-# they must keep passing. Default tags: /crm,/sale_crm,/website_crm (override: $1).
+# they must keep passing. Default tags: crm, sale_crm, website_crm, sale_management,
+# l10n_din5008_sale and the OCA modules we build on (override: $1).
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 DB="${TEST_DB:-crm_phases_upstream}"
-TAGS="${1:-/crm,/sale_crm,/website_crm}"
+TAGS="${1:-/crm,/sale_crm,/website_crm,/sale_management,/l10n_din5008,/l10n_din5008_sale,/crm_lead_product,/base_comment_template,/sale_comment_template,/account_comment_template}"
 RESULTS="$ROOT/.test-results/upstream"
 
 require_odoo

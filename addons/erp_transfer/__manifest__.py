@@ -21,10 +21,12 @@
     ],
     "external_dependencies": {"python": ["factur-x"]},
     "data": [
+        "views/base_comment_template_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [
+        "demo/base_comment_template_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "installable": True,

@@ -2,7 +2,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +28,14 @@ class SaleOrder(models.Model):
         "when it is filed with valid Order-X data again.",
     )
 
+    _sql_constraints = [
+        (
+            "ab_number_company_uniq",
+            "unique(company_id, ab_number)",
+            "An order confirmation number is given only once per company.",
+        ),
+    ]
+
     def action_confirm(self):
         res = super().action_confirm()
         self._assign_ab_number()
@@ -37,6 +45,23 @@ class SaleOrder(models.Model):
         for order in self.filtered(lambda o: not o.ab_number).sorted("id"):
             sequence = order.company_id._get_ab_sequence()
             order.ab_number = sequence.next_by_id(sequence_date=order.date_order)
+
+    # ------------------------------------------------------------
+    # TEXT BLOCKS (OCA sale_comment_template, rules of erp_transfer)
+    # ------------------------------------------------------------
+
+    @api.depends("order_line.product_id", "payment_term_id", "company_id")
+    def _compute_comment_template_ids(self):
+        return super()._compute_comment_template_ids()
+
+    def _get_comment_template_products(self):
+        return self.order_line.product_id
+
+    def _get_comment_template_payment_term(self):
+        return self.payment_term_id
+
+    def _get_comment_template_company(self):
+        return self.company_id
 
     def _attach_orderx(self, pdf_bytes):
         """The AB PDF of this order with its Order-X order response embedded.

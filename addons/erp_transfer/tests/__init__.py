@@ -1,2 +1,3 @@
 from . import test_ab_number
+from . import test_text_blocks
 from . import test_orderx
