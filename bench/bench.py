@@ -527,7 +527,7 @@ def bench_ab_pdf_orderx(env, repeat, lines=20):
             "zip": "70173",
             "city": "Stuttgart",
             "country_id": germany.id,
-            "vat": "DE811569869",
+            "vat": "DE276543216",
             "orderx_embed": True,
             "orderx_level": "comfort",
         }

@@ -27,6 +27,7 @@
     ],
     "demo": [
         "demo/base_comment_template_demo.xml",
+        "demo/orderx_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "installable": True,

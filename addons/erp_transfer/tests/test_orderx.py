@@ -24,7 +24,7 @@ class TestOrderx(ErpTransferCase):
                 "zip": "70173",
                 "city": "Stuttgart",
                 "country_id": cls.germany.id,
-                "vat": "DE811569869",
+                "vat": "DE276543216",
                 "orderx_embed": True,
                 "orderx_level": "comfort",
             }
