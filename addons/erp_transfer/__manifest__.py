@@ -19,6 +19,7 @@
         "account_comment_template",
         "queue_job",
     ],
+    "external_dependencies": {"python": ["factur-x"]},
     "data": [
         "views/base_comment_template_views.xml",
         "report/sale_order_report.xml",

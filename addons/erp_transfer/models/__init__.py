@@ -7,3 +7,4 @@ from . import sale_order
 from . import account_move
 from . import sale_order_filing
 from . import ir_actions_report
+from . import erp_orderx

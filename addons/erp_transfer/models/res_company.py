@@ -15,6 +15,20 @@ class ResCompany(models.Model):
         help="Number series of order confirmations (AB numbers), given to an order "
         "when it is confirmed for the first time. Recreated when it was deleted.",
     )
+    orderx_embed = fields.Boolean(
+        string="Embed Order-X in the Order Confirmation",
+        default=True,
+        help="The filed order confirmation (AB) becomes a PDF/A-3 carrying the "
+        "Order-X order response, which the customer's ERP reads without typing.",
+    )
+    orderx_level = fields.Selection(
+        selection=[("basic", "Basic"), ("comfort", "Comfort")],
+        string="Order-X Level",
+        default="comfort",
+        required=True,
+        help="Basic: parties, lines, quantities, prices and totals. Comfort: also "
+        "VAT per line, payment terms and product descriptions.",
+    )
 
     @api.model
     def _prepare_ab_sequence_values(self, company, prefix="AB ", padding=6):

@@ -5,6 +5,9 @@ from odoo.exceptions import ValidationError
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    orderx_embed = fields.Boolean(related="company_id.orderx_embed", readonly=False)
+    orderx_level = fields.Selection(related="company_id.orderx_level", readonly=False)
+
     # plain fields filled by get_values(): the sequence may not exist yet, and a
     # related field on a missing record would drop what the user typed
     ab_sequence_prefix = fields.Char(string="AB Number Prefix")

@@ -1,3 +1,4 @@
 from . import test_ab_number
 from . import test_text_blocks
 from . import test_ab_filing
+from . import test_orderx
