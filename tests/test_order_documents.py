@@ -51,11 +51,35 @@ def test_confirmed_order_is_filed_and_renamed_with_its_invoice(admin):
             }
         ],
     )[0]
+    category = admin.execute(
+        "product.category", "create", [{"name": f"PV-Module {tag}"}]
+    )[0]
     product = admin.execute(
         "product.product",
         "create",
-        [{"name": f"PV-Modul 410 Wp {tag}", "type": "consu", "list_price": 189.0}],
+        [
+            {
+                "name": f"PV-Modul 410 Wp {tag}",
+                "type": "consu",
+                "list_price": 189.0,
+                "categ_id": category,
+            }
+        ],
     )[0]
+    # a text block proposed by its rule (the product's category)
+    admin.execute(
+        "base.comment.template",
+        "create",
+        [
+            {
+                "name": f"Hinweis Netzanmeldung {tag}",
+                "models": "sale.order",
+                "position": "after_lines",
+                "rule_categ_ids": [(6, 0, [category])],
+                "text": f"<p>Die Netzanmeldung übernehmen wir ({tag}).</p>",
+            }
+        ],
+    )
     order = admin.execute(
         "sale.order",
         "create",
@@ -88,6 +112,7 @@ def test_confirmed_order_is_filed_and_renamed_with_its_invoice(admin):
     assert customer_name in text
     assert "Sonnenallee 12" in text
     assert "80331 München" in text
+    assert f"Die Netzanmeldung übernehmen wir ({tag})." in text, "text block printed"
 
     # invoice the order and post the invoice
     wizard = admin.execute(
