@@ -19,7 +19,14 @@
         "account_comment_template",
         "queue_job",
     ],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/erp_transfer_log_security.xml",
+        "wizard/crm_lead_transfer_again_views.xml",
+        "views/erp_transfer_log_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
     "demo": [
         "demo/sale_order_demo.xml",
     ],

@@ -39,3 +39,16 @@ class ResCompany(models.Model):
                 .create(self._prepare_ab_sequence_values(self))
             )
         return self.ab_sequence_id
+
+    order_transfer_on_won = fields.Boolean(
+        string="Create Orders When Won",
+        help="Create the sales order automatically when an opportunity is won "
+        "(from its product lines). Otherwise the order clerk transfers it with the "
+        "button on the opportunity.",
+    )
+    order_transfer_close_task = fields.Boolean(
+        string="Close the Order Task on Confirmation",
+        default=True,
+        help="Mark the order clerk's task 'Create Order' of the opportunity as done "
+        "when its sales order is confirmed.",
+    )
