@@ -559,7 +559,9 @@ def bench_order_transfer(env, repeat, size=1000):
         ]
     )
     # warm the caches (rules, sequences, pricelists) outside the measurement
-    warm = _won_leads_with_lines(env.with_context(tracking_disable=False), 3, "warm", partners, products)
+    warm = _won_leads_with_lines(
+        env.with_context(tracking_disable=False), 3, "warm", partners, products
+    )
     warm._transfer_to_order()
     env.flush_all()
     SaleOrder = env["sale.order"].with_context(tracking_disable=False)

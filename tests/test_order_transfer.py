@@ -112,7 +112,12 @@ def test_won_opportunity_becomes_an_order_once(admin, salesperson):
     wizard = admin.execute(
         "sale.advance.payment.inv",
         "create",
-        [{"advance_payment_method": "delivered", "sale_order_ids": [(6, 0, [order_id])]}],
+        [
+            {
+                "advance_payment_method": "delivered",
+                "sale_order_ids": [(6, 0, [order_id])],
+            }
+        ],
     )[0]
     admin.execute("sale.advance.payment.inv", "create_invoices", [wizard])
     invoice_ids = admin.execute("sale.order", "read", [order_id], ["invoice_ids"])[0][

@@ -107,9 +107,7 @@ class CrmLead(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give a reason to transfer again."))
         self._check_order_transfer(again=True)
-        done_logs = self.env["erp.transfer.log"].search(
-            [("lead_id", "in", self.ids)]
-        )
+        done_logs = self.env["erp.transfer.log"].search([("lead_id", "in", self.ids)])
         last_generation = defaultdict(int)
         for log in done_logs:
             last_generation[log.lead_id.id] = max(
@@ -280,9 +278,7 @@ class CrmLead(models.Model):
         has_models = (
             self.env["account.analytic.distribution.model"]
             .sudo()
-            .search_count(
-                [("company_id", "in", [*companies.ids, False])], limit=1
-            )
+            .search_count([("company_id", "in", [*companies.ids, False])], limit=1)
         )
         return {} if has_models else {"analytic_distribution": False}
 
@@ -320,9 +316,9 @@ class CrmLead(models.Model):
         """Create the orders of newly won leads; a lead that cannot be transferred
         stays won, with the problem on the lead and a failed log entry."""
         problems = self._get_order_transfer_problems()
-        for message, leads in self.browse(list(problems)).grouped(
-            lambda lead: problems[lead.id]
-        ).items():
+        for message, leads in (
+            self.browse(list(problems)).grouped(lambda lead: problems[lead.id]).items()
+        ):
             leads._record_order_handover_problem(
                 self.env._("The sales order was not created: %s", message)
             )

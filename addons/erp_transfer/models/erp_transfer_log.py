@@ -36,7 +36,6 @@ class ErpTransferLog(models.Model):
     )
     company_id = fields.Many2one(
         comodel_name="res.company",
-        string="Company",
         required=True,
         readonly=True,
         index=True,
@@ -52,7 +51,6 @@ class ErpTransferLog(models.Model):
         "transfer again.",
     )
     idempotency_key = fields.Char(
-        string="Idempotency Key",
         required=True,
         readonly=True,
         help="Opportunity and generation: the database accepts each key once, so "
@@ -69,7 +67,6 @@ class ErpTransferLog(models.Model):
     error = fields.Text(readonly=True)
     user_id = fields.Many2one(
         comodel_name="res.users",
-        string="User",
         readonly=True,
         default=lambda self: self.env.user,
     )
@@ -136,7 +133,9 @@ class ErpTransferLog(models.Model):
                     for lead in leads
                 ],
                 lead_ids=ids,
-                company_ids=[(lead.company_id or self.env.company).id for lead in leads],
+                company_ids=[
+                    (lead.company_id or self.env.company).id for lead in leads
+                ],
                 generations=[generations[lead.id] for lead in leads],
             )
         )
@@ -177,7 +176,9 @@ class ErpTransferLog(models.Model):
                 now=now,
                 keys=[self._make_idempotency_key(lead, generation) for lead in leads],
                 lead_ids=leads.ids,
-                company_ids=[(lead.company_id or self.env.company).id for lead in leads],
+                company_ids=[
+                    (lead.company_id or self.env.company).id for lead in leads
+                ],
                 errors=[str(errors[lead.id]) for lead in leads],
             )
         )

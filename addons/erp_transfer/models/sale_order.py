@@ -37,7 +37,9 @@ class SaleOrder(models.Model):
         """Mark the order clerk's task "Create Order" of the orders' opportunities
         as done, where the company wants that."""
         orders = self.filtered(
-            lambda order: order.opportunity_id and order.company_id.order_transfer_close_task
+            lambda order: (
+                order.opportunity_id and order.company_id.order_transfer_close_task
+            )
         )
         if not orders:
             return
@@ -64,7 +66,10 @@ class SaleOrder(models.Model):
                 by_company[vals.get("company_id") or self.env.company.id].append(vals)
         for company_id, company_vals in by_company.items():
             sequence = self.env["ir.sequence"].search(
-                [("code", "=", "sale.order"), ("company_id", "in", [company_id, False])],
+                [
+                    ("code", "=", "sale.order"),
+                    ("company_id", "in", [company_id, False]),
+                ],
                 order="company_id",
                 limit=1,
             )

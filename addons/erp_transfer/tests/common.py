@@ -113,7 +113,10 @@ class ErpTransferCase(TransactionCase):
     def _new_lead(cls, partner=None, lines=None, won=True, **values):
         """An opportunity with product lines [(product, quantity, price), ...]."""
         if lines is None:
-            lines = [(cls.product_module, 70, 175.0), (cls.product_heat_pump, 1, 14500.0)]
+            lines = [
+                (cls.product_module, 70, 175.0),
+                (cls.product_heat_pump, 1, 14500.0),
+            ]
         return cls.env["crm.lead"].create(
             [
                 {

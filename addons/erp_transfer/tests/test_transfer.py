@@ -216,16 +216,12 @@ class TestTransfer(ErpTransferCase):
         log = self._logs_of(lead)
         Log = self.env["erp.transfer.log"]
         self.assertFalse(Log._claim(lead, {lead.id: 1}))
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.env.cr.savepoint():
-                Log.create(
-                    [
-                        {
-                            "lead_id": lead.id,
-                            "idempotency_key": log.idempotency_key,
-                        }
-                    ]
-                )
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            Log.create([{"lead_id": lead.id, "idempotency_key": log.idempotency_key}])
 
     def test_failed_attempt_is_logged_and_retried(self):
         self.company.order_transfer_on_won = True
@@ -297,7 +293,9 @@ class TestTransfer(ErpTransferCase):
     def test_archived_product_is_refused_by_name(self):
         lead = self._new_lead()
         self.product_heat_pump.action_archive()
-        with self.assertRaisesRegex(UserError, "Sole-Wasser-Wärmepumpe 12 kW.*archived"):
+        with self.assertRaisesRegex(
+            UserError, "Sole-Wasser-Wärmepumpe 12 kW.*archived"
+        ):
             lead._transfer_to_order()
         self.assertFalse(self._orders_of(lead))
         self.product_heat_pump.action_unarchive()
