@@ -559,10 +559,8 @@ def bench_order_transfer(env, repeat, size=1000):
         ]
     )
     # warm the caches (rules, sequences, pricelists) outside the measurement
-    warm = _won_leads_with_lines(
-        env.with_context(tracking_disable=False), 3, "warm", partners, products
-    )
-    warm._transfer_to_order()
+    warm = _won_leads_with_lines(env, 3, "warm", partners, products)
+    warm.with_context(tracking_disable=False)._transfer_to_order()
     env.flush_all()
     SaleOrder = env["sale.order"].with_context(tracking_disable=False)
 

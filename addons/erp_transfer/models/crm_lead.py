@@ -26,6 +26,10 @@ class CrmLead(models.Model):
         help="The sales order this won opportunity was transferred to (the latest "
         "one after a transfer again).",
     )
+    order_transferred = fields.Boolean(
+        compute="_compute_transfer_order_id",
+        help="Transferred to a sales order (even if that order was deleted since).",
+    )
     can_transfer_to_order = fields.Boolean(
         compute="_compute_transfer_order_id",
         help="Won and not transferred to a sales order yet.",
@@ -39,19 +43,16 @@ class CrmLead(models.Model):
     )
     def _compute_transfer_order_id(self):
         logs = self.env["erp.transfer.log"].search(
-            [
-                ("lead_id", "in", self.ids),
-                ("state", "=", "done"),
-                ("order_id", "!=", False),
-            ],
+            [("lead_id", "in", self.ids), ("state", "=", "done")],
             order="generation, id",
         )
         # the latest generation wins
         order_by_lead = {log.lead_id.id: log.order_id for log in logs}
         for lead in self:
             lead.transfer_order_id = order_by_lead.get(lead._origin.id, False)
+            lead.order_transferred = lead._origin.id in order_by_lead
             lead.can_transfer_to_order = (
-                lead.active and lead.stage_id.is_won and not lead.transfer_order_id
+                lead.active and lead.stage_id.is_won and not lead.order_transferred
             )
 
     def _search_transfer_order_id(self, operator, value):
@@ -97,7 +98,7 @@ class CrmLead(models.Model):
         transferred to, else created now. Raises a UserError naming every lead
         that cannot be transferred, before anything is created."""
         self._check_order_transfer()
-        todo = self.filtered(lambda lead: not lead.transfer_order_id)
+        todo = self.filtered(lambda lead: not lead.order_transferred)
         todo._create_transfer_orders({lead.id: 1 for lead in todo})
         self.invalidate_recordset(["order_transfer_log_ids", "transfer_order_id"])
         return self.transfer_order_id
@@ -121,7 +122,7 @@ class CrmLead(models.Model):
     def _check_order_transfer(self, again=False):
         problems = self.filtered(
             lambda lead: again or not lead.transfer_order_id
-        )._get_order_transfer_problems()
+        )._get_order_transfer_problems(again=again)
         if problems:
             raise UserError(
                 self.env._(
@@ -134,7 +135,7 @@ class CrmLead(models.Model):
                 )
             )
 
-    def _get_order_transfer_problems(self):
+    def _get_order_transfer_problems(self, again=False):
         """Why leads cannot be transferred, per lead id (no entry: they can).
 
         An archived product is refused rather than ordered: it is no longer sold,
@@ -144,6 +145,10 @@ class CrmLead(models.Model):
         for lead in self:
             if not (lead.active and lead.stage_id.is_won):
                 problems[lead.id] = self.env._("it is not won.")
+            elif lead.order_transferred and not again:
+                problems[lead.id] = self.env._(
+                    "its sales order was deleted; use “Transfer Again” with a reason."
+                )
             elif not lead.partner_id:
                 problems[lead.id] = self.env._("it has no customer.")
             elif not lead.lead_line_ids:

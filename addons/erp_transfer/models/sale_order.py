@@ -43,9 +43,9 @@ class SaleOrder(models.Model):
         )
         if not orders:
             return
-        tasks = orders.opportunity_id._get_open_order_handover_tasks()
         # closing the clerk's task is bookkeeping of a confirmation the user was
         # allowed to make; the opportunity may belong to another salesperson
+        tasks = orders.opportunity_id.sudo()._get_open_order_handover_tasks()
         for order in orders:
             order_tasks = tasks.filtered(
                 lambda task, order=order: task.res_id == order.opportunity_id.id

@@ -275,6 +275,17 @@ class TestTransfer(ErpTransferCase):
         with self.assertRaises(UserError):
             lead._transfer_to_order_again("  ")
 
+    def test_deleted_order_needs_transfer_again(self):
+        lead = self._new_lead()
+        lead._transfer_to_order().unlink()
+        self.assertFalse(lead.transfer_order_id)
+        self.assertFalse(lead.can_transfer_to_order, "a click would not help")
+        with self.assertRaisesRegex(UserError, "Transfer Again"):
+            lead.action_transfer_to_order()
+        order = lead._transfer_to_order_again("Auftrag versehentlich gelöscht")
+        self.assertEqual(lead.transfer_order_id, order)
+        self.assertEqual(self._orders_of(lead), order)
+
     def test_bad_input_creates_nothing(self):
         no_customer = self._new_lead(partner=self.env["res.partner"], name="Ohne Kunde")
         no_lines = self._new_lead(lines=[], name="Ohne Produkte")
