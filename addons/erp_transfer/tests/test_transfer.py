@@ -140,6 +140,29 @@ class TestTransfer(ErpTransferCase):
         self.assertEqual(self._orders_of(lead), order)
         self.assertEqual(self._logs_of(lead).attempts, 1)
 
+    @users("et_salesman")
+    def test_salesman_wins_and_the_order_is_created(self):
+        self.company.sudo().order_transfer_on_won = True
+        lead = self._new_lead(won=False).with_user(self.env.user)
+        lead.action_set_won()
+        self.assertEqual(self._orders_of(lead), lead.transfer_order_id)
+        self.assertTrue(lead.transfer_order_id)
+        self.assertEqual(self._logs_of(lead).user_id, self.env.user)
+
+    def test_list_action_transfers_the_selection(self):
+        leads = self._new_lead(name="Liste 1") | self._new_lead(name="Liste 2")
+        first = leads[0]._transfer_to_order()
+        action = (
+            self.env.ref("erp_transfer.crm_lead_action_transfer_to_order")
+            .with_user(self.user_sales_manager)
+            .with_context(active_model="crm.lead", active_ids=leads.ids)
+            .run()
+        )
+        orders = self._orders_of(leads)
+        self.assertEqual(len(orders), 2)
+        self.assertIn(first, orders)
+        self.assertEqual(sorted(action["domain"][0][2]), sorted(orders.ids))
+
     def test_click_then_automation(self):
         """The order exists when the automation is switched on and the lead is
         won again: no second order."""
