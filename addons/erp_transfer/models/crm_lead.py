@@ -317,6 +317,18 @@ class CrmLead(models.Model):
         )._transfer_to_order_on_won()
         return result
 
+    def action_retry_order_handover(self):
+        """Retrying the hand-over after a fix retries the automatic order too."""
+        leads = self.filtered(lambda lead: lead.won_handover_error)._filter_won()
+        result = super().action_retry_order_handover()
+        leads.filtered(
+            lambda lead: (
+                (lead.company_id or self.env.company).order_transfer_on_won
+                and not lead.order_transferred
+            )
+        )._transfer_to_order_on_won()
+        return result
+
     def _transfer_to_order_on_won(self):
         """Create the orders of newly won leads; a lead that cannot be transferred
         stays won, with the problem on the lead and a failed log entry."""

@@ -110,34 +110,36 @@ class ErpTransferCase(TransactionCase):
         )
 
     @classmethod
-    def _new_lead(cls, partner=None, lines=None, won=True, **values):
-        """An opportunity with product lines [(product, quantity, price), ...]."""
+    def _lead_values(cls, partner=None, lines=None, won=True, **values):
+        """Values of an opportunity with product lines [(product, quantity, price)]."""
         if lines is None:
             lines = [
                 (cls.product_module, 70, 175.0),
                 (cls.product_heat_pump, 1, 14500.0),
             ]
+        return {
+            "name": values.pop("name", "PV Hallendach"),
+            "type": "opportunity",
+            "partner_id": (cls.customer if partner is None else partner).id,
+            "user_id": cls.user_salesman.id,
+            "team_id": cls.team.id,
+            "stage_id": (cls.stage_won if won else cls.stage_open).id,
+            "lead_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": product.name,
+                        "product_qty": quantity,
+                        "price_unit": price,
+                    }
+                )
+                for product, quantity, price in lines
+            ],
+            **values,
+        }
+
+    @classmethod
+    def _new_lead(cls, partner=None, lines=None, won=True, **values):
         return cls.env["crm.lead"].create(
-            [
-                {
-                    "name": values.pop("name", "PV Hallendach"),
-                    "type": "opportunity",
-                    "partner_id": (cls.customer if partner is None else partner).id,
-                    "user_id": cls.user_salesman.id,
-                    "team_id": cls.team.id,
-                    "stage_id": (cls.stage_won if won else cls.stage_open).id,
-                    "lead_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "name": product.name,
-                                "product_qty": quantity,
-                                "price_unit": price,
-                            }
-                        )
-                        for product, quantity, price in lines
-                    ],
-                    **values,
-                }
-            ]
+            [cls._lead_values(partner, lines, won, **values)]
         )

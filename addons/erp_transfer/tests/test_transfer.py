@@ -268,6 +268,21 @@ class TestTransfer(ErpTransferCase):
             [{"state": "done", "attempts": 2, "order_id": order.id, "error": False}],
         )
 
+    def test_retry_of_the_handover_creates_the_order(self):
+        self.company.order_transfer_on_won = True
+        self.company.order_clerk_user_id = self.user_order_clerk
+        lead = self._new_lead(won=False, partner=self.env["res.partner"])
+        lead.action_set_won()
+        self.assertIn("no customer", lead.won_handover_error)
+        lead.partner_id = self.customer
+        lead.action_retry_order_handover()
+        self.assertFalse(lead.won_handover_error)
+        self.assertTrue(lead.transfer_order_id)
+        self.assertRecordValues(
+            self._logs_of(lead), [{"state": "done", "attempts": 2, "error": False}]
+        )
+        self.assertEqual(len(lead._get_open_order_handover_tasks()), 1)
+
     def test_transfer_again_asks_for_a_reason(self):
         lead = self._new_lead()
         first = lead._transfer_to_order()
@@ -381,11 +396,12 @@ class TestTransfer(ErpTransferCase):
     def test_batch_query_count_is_constant(self):
         """Transferring 10 or 100 opportunities costs the same number of queries
         (a fixed bound, not a number per order)."""
-        leads_10 = self.env["crm.lead"].concat(
-            *(self._new_lead(name=f"Klein {n}") for n in range(10))
+        Lead = self.env["crm.lead"]
+        leads_10 = Lead.create(
+            [self._lead_values(name=f"Klein {n}") for n in range(10)]
         )
-        leads_100 = self.env["crm.lead"].concat(
-            *(self._new_lead(name=f"Groß {n}") for n in range(100))
+        leads_100 = Lead.create(
+            [self._lead_values(name=f"Groß {n}") for n in range(100)]
         )
         # warm the caches (rules, sequences, templates) outside the count
         self._new_lead(name="Warm")._transfer_to_order()
@@ -401,8 +417,8 @@ class TestTransfer(ErpTransferCase):
         # the same queries for 10 and 100 orders; the ORM writes rows in chunks of
         # 100 (INSERT_BATCH_SIZE), so 200 order lines take one INSERT more
         self.assertLessEqual(counts[1] - counts[0], 4, counts)
-        leads_50 = self.env["crm.lead"].concat(
-            *(self._new_lead(name=f"Mittel {n}") for n in range(50))
+        leads_50 = Lead.create(
+            [self._lead_values(name=f"Mittel {n}") for n in range(50)]
         )
         self.env.flush_all()
         self.env.invalidate_all()
