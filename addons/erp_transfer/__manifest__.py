@@ -21,9 +21,14 @@
     ],
     "external_dependencies": {"python": ["factur-x"]},
     "data": [
-        "views/base_comment_template_views.xml",
+        "security/ir.model.access.csv",
+        "security/erp_transfer_log_security.xml",
         "report/sale_order_report.xml",
+        "wizard/crm_lead_transfer_again_views.xml",
+        "views/base_comment_template_views.xml",
         "views/sale_order_views.xml",
+        "views/erp_transfer_log_views.xml",
+        "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "demo": [
