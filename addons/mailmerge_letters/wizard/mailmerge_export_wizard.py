@@ -15,6 +15,8 @@ class MailmergeExportWizard(models.TransientModel):
         "wizard_id",
         "partner_id",
         string="Selection",
+        # archived partners stay in the selection: the rule reports them
+        context={"active_test": False},
         default=lambda self: self._default_partner_ids(),
     )
     target = fields.Selection(
