@@ -383,8 +383,10 @@ class CrmCampaignActivity(models.Model):
             channel="mail", within_selection=True
         )
         left_out = per_company.filtered(
-            lambda a: a.partner_id not in recipients
-            or a.partner_id.commercial_partner_id in thanked_companies
+            lambda a: (
+                a.partner_id not in recipients
+                or a.partner_id.commercial_partner_id in thanked_companies
+            )
         )
         skipped += [(activity, "same_company") for activity in left_out]
         duplicates = {

@@ -91,9 +91,13 @@ class TestThankYouPerCompany(CrmPhasesCampaignCase):
             .create({})
         )
         self.assertEqual((wizard.recipient_count, wizard.skipped_count), (2, 2))
-        self.assertIn("Another visitor of the same company is thanked", wizard.skipped_html)
+        self.assertIn(
+            "Another visitor of the same company is thanked", wizard.skipped_html
+        )
         first = campaign._send_thank_you_mail()
-        self.assertEqual(first["sent"].partner_id, self.partner_adler | self.partner_private)
+        self.assertEqual(
+            first["sent"].partner_id, self.partner_adler | self.partner_private
+        )
         self.assertEqual(len(first["mails"]), 2)
         # the company was thanked: its other visitors are not, a second run later
         second = campaign._send_thank_you_mail()
@@ -109,4 +113,6 @@ class TestThankYouPerCompany(CrmPhasesCampaignCase):
         )
         # resent on purpose: again one per company
         third = campaign._send_thank_you_mail(resend=True)
-        self.assertEqual(third["sent"].partner_id, self.partner_adler | self.partner_private)
+        self.assertEqual(
+            third["sent"].partner_id, self.partner_adler | self.partner_private
+        )

@@ -68,7 +68,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # the safety net behind write(): also holds against concurrent transactions
         self.env.cr.execute(
             SQL(
@@ -78,6 +78,7 @@ class ResPartner(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     @api.depends(
         "lang",
@@ -259,7 +260,9 @@ class ResPartner(models.Model):
         elif "parent_id" in vals and "is_preferred_recipient" not in vals:
             # preferred at the old company does not make it preferred at the new one
             moved = self.filtered(
-                lambda p: p.is_preferred_recipient and p.parent_id.id != vals["parent_id"]
+                lambda p: (
+                    p.is_preferred_recipient and p.parent_id.id != vals["parent_id"]
+                )
             )
             if moved:
                 super(ResPartner, moved).write({"is_preferred_recipient": False})
@@ -288,12 +291,18 @@ class ResPartner(models.Model):
             chosen[company] = partner
         if not chosen:
             return
-        others = self.with_context(active_test=False).search(
-            [
-                ("commercial_partner_id", "in", [company.id for company in chosen]),
-                ("is_preferred_recipient", "=", True),
-                ("id", "not in", self.ids),
-            ]
+        # sudo: the user may write self; a colleague hidden by a record rule must
+        # still lose the flag, the unique index allows only one per company
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("commercial_partner_id", "in", [c.id for c in chosen]),
+                    ("is_preferred_recipient", "=", True),
+                    ("id", "not in", self.ids),
+                ]
+            )
         )
         if others:
             others.write({"is_preferred_recipient": False})
@@ -376,7 +385,9 @@ class ResPartner(models.Model):
                     "recipient": recipient,
                     "how": how,
                     "left_out": {
-                        partner: partner._get_mailing_left_out_reason(company, recipient)
+                        partner: partner._get_mailing_left_out_reason(
+                            company, recipient
+                        )
                         for partner in selected - recipient
                     },
                 }
@@ -395,7 +406,9 @@ class ResPartner(models.Model):
         return groups
 
     @api.model
-    def _choose_mailing_recipient(self, company, selected, candidates, channel, fallback):
+    def _choose_mailing_recipient(
+        self, company, selected, candidates, channel, fallback
+    ):
         """``(recipient, how)`` of one company among its ``candidates``."""
         reachable = candidates.filtered(lambda p: p._is_mailing_reachable(channel))
         if not company.is_company and company in reachable:
@@ -407,7 +420,12 @@ class ResPartner(models.Model):
         if fallback == "company" and company in reachable:
             return company, "company"
         first = persons.sorted(
-            lambda p: (p not in selected, p.type != "contact", (p.name or "").lower(), p.id)
+            lambda p: (
+                p not in selected,
+                p.type != "contact",
+                (p.name or "").lower(),
+                p.id,
+            )
         )[:1]
         if first:
             return first, "first_contact"

@@ -56,13 +56,20 @@ class TestMailmergeExport(MailmergeRecipientCase):
     def test_csv_of_recipients(self):
         wizard, attachment = self._export(
             self.company_weber | self.markus | self.evil | self.private,
-            ["letter_address_name", "letter_salutation", "commercial_company_name", "city"],
+            [
+                "letter_address_name",
+                "letter_salutation",
+                "commercial_company_name",
+                "city",
+            ],
         )
         self.assertEqual(wizard.export_count, 3)
         self.assertEqual(attachment.mimetype, "text/csv")
         self.assertTrue(attachment.name.endswith(".csv"))
         rows = self._read_csv(attachment)
-        self.assertEqual(rows[0], ["Address Name", "Letter Salutation", "Company", "City"])
+        self.assertEqual(
+            rows[0], ["Address Name", "Letter Salutation", "Company", "City"]
+        )
         self.assertEqual(
             rows[1:],
             [
@@ -73,7 +80,12 @@ class TestMailmergeExport(MailmergeRecipientCase):
                     "'-2+3",
                 ],
                 ["Jürgen Weiß", "Sehr geehrte Damen und Herren", "", "Emmendingen"],
-                ["Frau Dr. Petra Weber", "Sehr geehrte Frau Dr. Weber", "Weber Test KG", ""],
+                [
+                    "Frau Dr. Petra Weber",
+                    "Sehr geehrte Frau Dr. Weber",
+                    "Weber Test KG",
+                    "",
+                ],
             ],
         )
 
@@ -85,7 +97,9 @@ class TestMailmergeExport(MailmergeRecipientCase):
             target="selected",
         )
         sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
-        self.assertEqual([c.value for c in sheet[1]], ["Form of Address", "Name", "City"])
+        self.assertEqual(
+            [c.value for c in sheet[1]], ["Form of Address", "Name", "City"]
+        )
         self.assertEqual(sheet.freeze_panes, "A2")
         values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
         self.assertEqual(

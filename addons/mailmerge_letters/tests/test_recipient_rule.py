@@ -2,7 +2,7 @@ import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged, users
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import MailmergeRecipientCase
 
@@ -14,7 +14,9 @@ class TestRecipientRule(MailmergeRecipientCase):
 
     def test_company_and_two_contacts_without_preferred(self):
         """First contact by name (the selected ones first): Markus, not Tobias."""
-        recipients, left_out = self._select(self.company_weber | self.tobias | self.markus)
+        recipients, left_out = self._select(
+            self.company_weber | self.tobias | self.markus
+        )
         self.assertEqual(recipients, self.markus)
         self.assertEqual(
             left_out,
@@ -27,9 +29,13 @@ class TestRecipientRule(MailmergeRecipientCase):
 
     def test_preferred_contact_wins_even_unselected(self):
         self.petra.is_preferred_recipient = True
-        recipients, left_out = self._select(self.company_weber | self.tobias | self.markus)
+        recipients, left_out = self._select(
+            self.company_weber | self.tobias | self.markus
+        )
         self.assertEqual(recipients, self.petra)
-        self.assertEqual(set(left_out), set(self.company_weber | self.tobias | self.markus))
+        self.assertEqual(
+            set(left_out), set(self.company_weber | self.tobias | self.markus)
+        )
         self.assertEqual(
             left_out[self.markus],
             "Another contact of Weber Test KG is addressed: Petra Weber",
@@ -50,7 +56,9 @@ class TestRecipientRule(MailmergeRecipientCase):
             | self.tobias
         )
         recipients, left_out = self._select(selection)
-        self.assertEqual(list(recipients), [self.private, self.petra, self.company_solo])
+        self.assertEqual(
+            list(recipients), [self.private, self.petra, self.company_solo]
+        )
         self.assertEqual(left_out[archived], "Archived")
         self.assertEqual(
             set(left_out), {self.markus, self.company_weber, self.tobias, archived}
@@ -89,7 +97,9 @@ class TestRecipientRule(MailmergeRecipientCase):
         those with a postal address (Tobias Kern only)."""
         self.tobias.is_preferred_recipient = True
         self.assertEqual(self._select(self.company_weber)[0], self.tobias)
-        self.assertEqual(self._select(self.company_weber, channel="letter")[0], self.tobias)
+        self.assertEqual(
+            self._select(self.company_weber, channel="letter")[0], self.tobias
+        )
         recipients, left_out = self._select(self.tobias, channel="mail")
         self.assertEqual(recipients, self.markus)
         self.assertIn("Markus Weber", left_out[self.tobias])
@@ -182,7 +192,9 @@ class TestPreferredRecipient(MailmergeRecipientCase):
     def test_contacts_of_other_companies_keep_their_flag(self):
         other = self.create_person("Olga", "Solo", parent_id=self.company_solo.id)
         (other | self.petra).write({"is_preferred_recipient": True})
-        self.assertTrue(other.is_preferred_recipient and self.petra.is_preferred_recipient)
+        self.assertTrue(
+            other.is_preferred_recipient and self.petra.is_preferred_recipient
+        )
 
     def test_only_contacts_of_a_company(self):
         for partner in (self.company_weber, self.private):
@@ -197,9 +209,15 @@ class TestPreferredRecipient(MailmergeRecipientCase):
     def test_database_refuses_two(self):
         self.petra.is_preferred_recipient = True
         self.env.flush_all()
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError):
-            with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "UPDATE res_partner SET is_preferred_recipient = TRUE WHERE id = %s",
-                    [self.markus.id],
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.IntegrityError),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET is_preferred_recipient = TRUE "
+                    "WHERE id = %s",
+                    self.markus.id,
                 )
+            )

@@ -20,7 +20,10 @@ class TestRecipientWizard(MailmergeRecipientCase):
         form.channel = "mail"
         self.assertEqual(form.recipient_count, 2)
         self.assertEqual(form.left_out_count, 2)
-        self.assertIn("Another contact of Weber Test KG is addressed: Petra Weber", form.left_out_html)
+        self.assertIn(
+            "Another contact of Weber Test KG is addressed: Petra Weber",
+            form.left_out_html,
+        )
         with form.line_ids.edit(0) as line:
             self.assertEqual(line.commercial_partner_id, self.company_weber)
             self.assertEqual(line.recipient_id, self.petra)
@@ -55,9 +58,13 @@ class TestRecipientWizard(MailmergeRecipientCase):
 
     def test_recipient_domain_is_the_company(self):
         wizard = self._wizard_form(self.tobias).save()
-        domain = [("commercial_partner_id", "=", wizard.line_ids.commercial_partner_id.id)]
+        domain = [
+            ("commercial_partner_id", "=", wizard.line_ids.commercial_partner_id.id)
+        ]
         self.assertEqual(
             self.env["res.partner"].search(domain),
             self.company_weber | self.markus | self.petra | self.tobias,
         )
-        self.assertIn("commercial_partner_id", wizard.line_ids._fields["recipient_id"].domain)
+        self.assertIn(
+            "commercial_partner_id", wizard.line_ids._fields["recipient_id"].domain
+        )

@@ -29,7 +29,6 @@ class MailmergeRecipientWizardLine(models.TransientModel):
     )
     recipient_id = fields.Many2one(
         "res.partner",
-        string="Recipient",
         required=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
         help="The company itself or one of its active contacts.",
@@ -50,14 +49,17 @@ class MailmergeRecipientWizardLine(models.TransientModel):
             manual = line.recipient_id != line.rule_recipient_id
             line.choice = labels["manual"] if manual else labels.get(line.how)
             line.left_out_names = ", ".join(
-                (
-                    line.selected_partner_ids._origin - line.recipient_id._origin
-                ).mapped("name")
+                (line.selected_partner_ids._origin - line.recipient_id._origin).mapped(
+                    "name"
+                )
             )
 
     def _get_left_out(self):
         self.ensure_one()
-        company, recipient = self.commercial_partner_id._origin, self.recipient_id._origin
+        company, recipient = (
+            self.commercial_partner_id._origin,
+            self.recipient_id._origin,
+        )
         return {
             partner: partner._get_mailing_left_out_reason(company, recipient)
             for partner in self.selected_partner_ids._origin - recipient
