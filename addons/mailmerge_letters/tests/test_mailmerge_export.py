@@ -63,7 +63,7 @@ class TestMailmergeExport(MailmergeRecipientCase):
                 "city",
             ],
         )
-        self.assertEqual(wizard.export_count, 3)
+        self.assertEqual((wizard.export_count, wizard.left_out_count), (3, 2))
         self.assertEqual(attachment.mimetype, "text/csv")
         self.assertTrue(attachment.name.endswith(".csv"))
         rows = self._read_csv(attachment)

@@ -206,6 +206,15 @@ class TestPreferredRecipient(MailmergeRecipientCase):
         self.petra.parent_id = self.company_solo
         self.assertFalse(self.petra.is_preferred_recipient)
 
+    def test_merged_contacts_keep_one_preferred(self):
+        self.petra.is_preferred_recipient = True
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.petra | self.markus).ids, self.markus
+        )
+        self.assertFalse(self.petra.exists())
+        self.assertTrue(self.markus.is_preferred_recipient)
+        self.assertEqual(self.markus._select_mailing_recipients()[0], self.markus)
+
     def test_database_refuses_two(self):
         self.petra.is_preferred_recipient = True
         self.env.flush_all()

@@ -68,3 +68,11 @@ class TestRecipientWizard(MailmergeRecipientCase):
         self.assertIn(
             "commercial_partner_id", wizard.line_ids._fields["recipient_id"].domain
         )
+
+    def test_actions_on_the_contacts_list(self):
+        for xmlid in (
+            "mailmerge_recipient_wizard_action",
+            "mailmerge_export_wizard_action",
+        ):
+            action = self.env.ref(f"mailmerge_letters.{xmlid}")
+            self.assertEqual(action.binding_model_id.model, "res.partner")

@@ -49,6 +49,12 @@ class MailmergeExportWizard(models.TransientModel):
         default=lambda self: self._default_line_ids(),
     )
     export_count = fields.Integer(string="Rows", compute="_compute_export_count")
+    left_out_count = fields.Integer(
+        string="Left Out",
+        compute="_compute_export_count",
+        help="Selected contacts and companies another contact of their company "
+        "stands for, and archived ones: Check Recipients shows them with reasons.",
+    )
 
     @api.model
     def _default_partner_ids(self):
@@ -78,14 +84,19 @@ class MailmergeExportWizard(models.TransientModel):
     @api.depends("partner_ids", "target", "channel")
     def _compute_export_count(self):
         for wizard in self:
-            wizard.export_count = len(wizard._get_export_partners())
+            partners, left_out = wizard._get_export_partners_and_left_out()
+            wizard.export_count = len(partners)
+            wizard.left_out_count = len(left_out)
 
-    def _get_export_partners(self):
+    def _get_export_partners_and_left_out(self):
         self.ensure_one()
         partners = self.partner_ids._origin
         if self.target == "recipients":
-            partners = partners._select_mailing_recipients(self.channel)[0]
-        return partners
+            return partners._select_mailing_recipients(self.channel)
+        return partners, {}
+
+    def _get_export_partners(self):
+        return self._get_export_partners_and_left_out()[0]
 
     def action_export(self):
         self.ensure_one()
