@@ -76,3 +76,25 @@ class TestRecipientWizard(MailmergeRecipientCase):
         ):
             action = self.env.ref(f"mailmerge_letters.{xmlid}")
             self.assertEqual(action.binding_model_id.model, "res.partner")
+
+    @users("reader")
+    def test_created_like_over_rpc(self):
+        """What a program does over JSON-RPC: create with the selection, read the
+        lines (recipient per company), write another recipient."""
+        self.petra.is_preferred_recipient = True
+        Wizard = self.env["mailmerge.recipient.wizard"]
+        wizard = Wizard.create(
+            [
+                {
+                    "partner_ids": [(6, 0, (self.company_weber | self.private).ids)],
+                    "channel": "mail",
+                }
+            ]
+        )
+        lines = wizard.line_ids.read(["commercial_partner_id", "recipient_id", "how"])
+        self.assertEqual(
+            [(line["recipient_id"][0], line["how"]) for line in lines],
+            [(self.petra.id, "preferred"), (self.private.id, "own")],
+        )
+        wizard.line_ids[0].write({"recipient_id": self.tobias.id})
+        self.assertEqual(wizard._get_recipients(), self.tobias | self.private)
