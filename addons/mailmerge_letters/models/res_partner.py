@@ -241,6 +241,36 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.onchange("is_preferred_recipient")
+    def _onchange_is_preferred_recipient(self):
+        """Tell the user ticking the flag which colleague loses it on save."""
+        company = self.parent_id.commercial_partner_id
+        if not (self.is_preferred_recipient and company):
+            return None
+        current = self.search(
+            [
+                ("commercial_partner_id", "=", company.id),
+                ("is_preferred_recipient", "=", True),
+                ("id", "!=", self._origin.id),
+            ],
+            limit=1,
+        )
+        if not current:
+            return None
+        return {
+            "warning": {
+                "title": _("Preferred contact for mailings"),
+                "message": _(
+                    "%(current)s is the preferred contact of %(company)s so far: "
+                    "saving makes %(name)s the preferred contact instead.",
+                    current=current.name,
+                    company=company.name,
+                    name=self.name,
+                ),
+                "type": "notification",
+            }
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
         # the flag is written after the insert, where write() unticks the others

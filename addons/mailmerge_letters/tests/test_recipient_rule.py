@@ -1,7 +1,7 @@
 import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged, users
+from odoo.tests import Form, tagged, users
 from odoo.tools import SQL, mute_logger
 
 from .common import MailmergeRecipientCase
@@ -151,6 +151,19 @@ class TestPreferredRecipient(MailmergeRecipientCase):
             self.petra | self.markus,
             [{"is_preferred_recipient": False}, {"is_preferred_recipient": True}],
         )
+
+    def test_form_warns_before_moving_the_flag(self):
+        self.petra.is_preferred_recipient = True
+        form = Form(self.markus.with_user(self.user_clerk))
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            form.is_preferred_recipient = True
+        self.assertIn(
+            "Petra Weber is the preferred contact of Weber Test KG so far",
+            logs.output[0],
+        )
+        form.save()
+        self.assertFalse(self.petra.is_preferred_recipient)
+        self.assertTrue(self.markus.is_preferred_recipient)
 
     def test_archived_preferred_is_unticked_too(self):
         self.petra.is_preferred_recipient = True
