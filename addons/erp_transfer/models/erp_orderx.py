@@ -531,5 +531,7 @@ class ErpOrderx(models.AbstractModel):
     @api.model
     def _read_orderx(self, pdf_bytes):
         """The Order-X XML embedded in ``pdf_bytes``, or False."""
-        __, xml_bytes = facturx.get_orderx_xml_from_pdf(pdf_bytes, check_xsd=False)
+        # a PDF without Order-X is an answer here, not a problem to log
+        with mute_logger("factur-x"):
+            __, xml_bytes = facturx.get_orderx_xml_from_pdf(pdf_bytes, check_xsd=False)
         return xml_bytes or False
