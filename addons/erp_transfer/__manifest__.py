@@ -19,7 +19,15 @@
         "account_comment_template",
         "queue_job",
     ],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/erp_outbox_security.xml",
+        "data/erp_outbox_data.xml",
+        "views/erp_backend_views.xml",
+        "views/erp_outbox_views.xml",
+        "views/sale_order_outbox_views.xml",
+        "views/erp_outbox_menus.xml",
+    ],
     "demo": [
         "demo/sale_order_demo.xml",
     ],

@@ -1,0 +1,1 @@
+from . import erp_outbox_mark_sent
