@@ -78,9 +78,7 @@ def test_confirmed_order_arrives_in_the_erp_once(admin, salesperson, erp, erp_ba
         [
             {
                 "partner_id": vat_free_customer,
-                "order_line": [
-                    (0, 0, {"product_id": product, "product_uom_qty": 70})
-                ],
+                "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 70})],
             }
         ],
     )[0]

@@ -27,7 +27,8 @@ class ErpBackend(models.Model):
         selection_add=[("odoo", "Odoo (JSON-RPC)")], ondelete={"odoo": "cascade"}
     )
     odoo_url = fields.Char(
-        string="Odoo URL", help="Address of the other Odoo, e.g. https://erp.example.com"
+        string="Odoo URL",
+        help="Address of the other Odoo, e.g. https://erp.example.com",
     )
     odoo_database = fields.Char(string="Database")
     odoo_login = fields.Char(string="Login")
@@ -69,17 +70,31 @@ class ErpAdapterOdoo(models.AbstractModel):
             response = requests.post(url, json=payload, timeout=backend.timeout)
         except requests.Timeout as error:
             raise ErpError(
-                _("%(url)s did not answer within %(s)s seconds.", url=url, s=backend.timeout)
+                _(
+                    "%(url)s did not answer within %(s)s seconds.",
+                    url=url,
+                    s=backend.timeout,
+                )
             ) from error
         except requests.RequestException as error:
-            raise ErpError(_("%(url)s is not reachable: %(error)s", url=url, error=error)) from error
+            raise ErpError(
+                _("%(url)s is not reachable: %(error)s", url=url, error=error)
+            ) from error
         if response.status_code >= 500 or response.status_code in (408, 429):
             raise ErpError(
-                _("%(url)s answered HTTP %(status)s.", url=url, status=response.status_code)
+                _(
+                    "%(url)s answered HTTP %(status)s.",
+                    url=url,
+                    status=response.status_code,
+                )
             )
         if response.status_code != 200:
             raise ErpError(
-                _("%(url)s answered HTTP %(status)s.", url=url, status=response.status_code),
+                _(
+                    "%(url)s answered HTTP %(status)s.",
+                    url=url,
+                    status=response.status_code,
+                ),
                 retryable=False,
             )
         try:
@@ -157,8 +172,14 @@ class ErpAdapterOdoo(models.AbstractModel):
     @api.model
     def _odoo_find_order(self, backend, uid, key):
         found = self._odoo_execute(
-            backend, uid, "sale.order", "search_read", [("origin", "=", key)],
-            fields=["name"], limit=1, context={"active_test": False},
+            backend,
+            uid,
+            "sale.order",
+            "search_read",
+            [("origin", "=", key)],
+            fields=["name"],
+            limit=1,
+            context={"active_test": False},
         )
         return found and found[0]["name"]
 
@@ -176,7 +197,9 @@ class ErpAdapterOdoo(models.AbstractModel):
         [order_id] = self._odoo_execute(backend, uid, "sale.order", "create", [values])
         if backend.odoo_confirm_order:
             self._odoo_execute(backend, uid, "sale.order", "action_confirm", [order_id])
-        [read] = self._odoo_execute(backend, uid, "sale.order", "read", [order_id], ["name"])
+        [read] = self._odoo_execute(
+            backend, uid, "sale.order", "read", [order_id], ["name"]
+        )
         return read["name"]
 
     @api.model
@@ -208,27 +231,48 @@ class ErpAdapterOdoo(models.AbstractModel):
         partner = partner.commercial_partner_id
         for domain in self._odoo_partner_domains(partner):
             found = self._odoo_execute(
-                backend, uid, "res.partner", "search", domain,
-                limit=1, order="is_company desc, id",
+                backend,
+                uid,
+                "res.partner",
+                "search",
+                domain,
+                limit=1,
+                order="is_company desc, id",
             )
             if found:
                 return found[0]
         values = self._odoo_prepare_partner_values(backend, uid, partner)
-        [partner_id] = self._odoo_execute(backend, uid, "res.partner", "create", [values])
+        [partner_id] = self._odoo_execute(
+            backend, uid, "res.partner", "create", [values]
+        )
         return partner_id
 
     @api.model
     def _odoo_prepare_partner_values(self, backend, uid, partner):
         values = {
             field: partner[field]
-            for field in ("name", "is_company", "vat", "email", "phone", "ref",
-                          "street", "street2", "zip", "city")
+            for field in (
+                "name",
+                "is_company",
+                "vat",
+                "email",
+                "phone",
+                "ref",
+                "street",
+                "street2",
+                "zip",
+                "city",
+            )
             if partner[field]
         }
         if partner.country_id:
             country = self._odoo_execute(
-                backend, uid, "res.country", "search",
-                [("code", "=", partner.country_id.code)], limit=1,
+                backend,
+                uid,
+                "res.country",
+                "search",
+                [("code", "=", partner.country_id.code)],
+                limit=1,
             )
             if country:
                 values["country_id"] = country[0]
@@ -241,21 +285,37 @@ class ErpAdapterOdoo(models.AbstractModel):
         lines = order.order_line.filtered(lambda line: not line.display_type)
         products = lines.product_id
         codes = [code for code in products.mapped("default_code") if code]
-        by_code = {
-            p["default_code"]: p["id"]
-            for p in self._odoo_execute(
-                backend, uid, "product.product", "search_read",
-                [("default_code", "in", codes)], fields=["default_code"],
-            )
-        } if codes else {}
+        by_code = (
+            {
+                p["default_code"]: p["id"]
+                for p in self._odoo_execute(
+                    backend,
+                    uid,
+                    "product.product",
+                    "search_read",
+                    [("default_code", "in", codes)],
+                    fields=["default_code"],
+                )
+            }
+            if codes
+            else {}
+        )
         unmatched = products.filtered(lambda p: p.default_code not in by_code)
-        by_name = {
-            p["name"]: p["id"]
-            for p in self._odoo_execute(
-                backend, uid, "product.product", "search_read",
-                [("name", "in", unmatched.mapped("name"))], fields=["name"],
-            )
-        } if unmatched else {}
+        by_name = (
+            {
+                p["name"]: p["id"]
+                for p in self._odoo_execute(
+                    backend,
+                    uid,
+                    "product.product",
+                    "search_read",
+                    [("name", "in", unmatched.mapped("name"))],
+                    fields=["name"],
+                )
+            }
+            if unmatched
+            else {}
+        )
         missing = unmatched.filtered(lambda p: p.name not in by_name)
         if missing:
             raise ErpError(
@@ -274,7 +334,8 @@ class ErpAdapterOdoo(models.AbstractModel):
             product = line.product_id
             values.append(
                 {
-                    "product_id": by_code.get(product.default_code) or by_name[product.name],
+                    "product_id": by_code.get(product.default_code)
+                    or by_name[product.name],
                     "name": line.name,
                     "product_uom_qty": line.product_uom_qty,
                     "price_unit": line.price_unit,

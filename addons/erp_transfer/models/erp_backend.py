@@ -46,9 +46,7 @@ class ErpBackend(models.Model):
         help="Gets an activity on the order when it could not be delivered; "
         "without one the order's salesperson gets it.",
     )
-    outbox_ids = fields.One2many(
-        comodel_name="erp.outbox", inverse_name="backend_id", string="Outbox"
-    )
+    outbox_ids = fields.One2many(comodel_name="erp.outbox", inverse_name="backend_id")
     outbox_failed_count = fields.Integer(compute="_compute_outbox_counts")
     outbox_pending_count = fields.Integer(compute="_compute_outbox_counts")
 
@@ -65,7 +63,10 @@ class ErpBackend(models.Model):
         counts = {
             (backend.id, state): count
             for backend, state, count in self.env["erp.outbox"]._read_group(
-                [("backend_id", "in", self.ids), ("state", "in", ("failed", "pending"))],
+                [
+                    ("backend_id", "in", self.ids),
+                    ("state", "in", ("failed", "pending")),
+                ],
                 ["backend_id", "state"],
                 ["__count"],
             )
@@ -93,7 +94,11 @@ class ErpBackend(models.Model):
             info = self._get_adapter()._erp_check_connection(self)
         except ErpError as error:
             raise UserError(
-                _("The connection to %(erp)s failed: %(error)s", erp=self.name, error=error)
+                _(
+                    "The connection to %(erp)s failed: %(error)s",
+                    erp=self.name,
+                    error=error,
+                )
             ) from error
         return {
             "type": "ir.actions.client",

@@ -242,8 +242,12 @@ class ErpOutbox(models.Model):
                 }
             )
             self._delay_send()
-            return _("Attempt %(n)s failed, next at %(date)s: %(error)s",
-                     n=self.attempts, date=self.next_attempt_date, error=error)
+            return _(
+                "Attempt %(n)s failed, next at %(date)s: %(error)s",
+                n=self.attempts,
+                date=self.next_attempt_date,
+                error=error,
+            )
         self.write({"state": "failed", "last_error": error, "next_attempt_date": False})
         self._schedule_failure_activity()
         return _("Failed after %(n)s attempts: %(error)s", n=self.attempts, error=error)
@@ -254,7 +258,11 @@ class ErpOutbox(models.Model):
         activity_type = self.env.ref("erp_transfer.mail_activity_type_erp_failure")
         for outbox in self:
             order = outbox.order_id.sudo()
-            user = outbox.backend_id.user_id or order.user_id or self.env.ref("base.user_admin")
+            user = (
+                outbox.backend_id.user_id
+                or order.user_id
+                or self.env.ref("base.user_admin")
+            )
             order.activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=_("Not delivered to %s", outbox.backend_id.name),
@@ -280,7 +288,11 @@ class ErpOutbox(models.Model):
         """Manual retry: a new series of attempts right now."""
         self._check_manual_action()
         self.write(
-            {"state": "pending", "attempts": 0, "next_attempt_date": fields.Datetime.now()}
+            {
+                "state": "pending",
+                "attempts": 0,
+                "next_attempt_date": fields.Datetime.now(),
+            }
         )
         self._delay_send()
         for outbox in self:
@@ -342,7 +354,10 @@ class ErpOutbox(models.Model):
             self.env["queue.job"]
             .sudo()
             .search(
-                [("uuid", "in", due.mapped("job_uuid")), ("state", "in", ALIVE_JOB_STATES)]
+                [
+                    ("uuid", "in", due.mapped("job_uuid")),
+                    ("state", "in", ALIVE_JOB_STATES),
+                ]
             )
             .mapped("uuid")
         )

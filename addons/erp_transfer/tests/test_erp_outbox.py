@@ -21,8 +21,10 @@ class TestErpOutbox(ErpOutboxCase):
 
     def _activities(self, order):
         return order.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("erp_transfer.mail_activity_type_erp_failure")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("erp_transfer.mail_activity_type_erp_failure")
+            )
         )
 
     # Confirmation: outbox and job only, in the user's transaction
@@ -184,7 +186,8 @@ class TestErpOutbox(ErpOutboxCase):
         self.assertRecordValues(outbox, [{"state": "pending", "attempts": 1}])
         self.assertIn("not reachable", outbox.last_error)
         self.assertAlmostEqual(
-            outbox.next_attempt_date, before + timedelta(minutes=1),
+            outbox.next_attempt_date,
+            before + timedelta(minutes=1),
             delta=timedelta(seconds=10),
         )
         self.assertEqual(retry.uuid, outbox.job_uuid)
