@@ -9,6 +9,9 @@ from .erp_adapter import ErpError
 
 _logger = logging.getLogger(__name__)
 
+# (url, database, login, password) -> user id in the other Odoo
+_uid_cache = {}
+
 # JSON-RPC errors of the receiving Odoo that a later attempt may not meet
 TRANSIENT_RPC_ERRORS = (
     "psycopg2.errors.SerializationFailure",
@@ -104,6 +107,8 @@ class ErpAdapterOdoo(models.AbstractModel):
         if answer.get("error"):
             data = answer["error"].get("data") or {}
             name = data.get("name") or ""
+            if name == "odoo.exceptions.AccessDenied":
+                _uid_cache.clear()  # the user there changed: log in again
             raise ErpError(
                 _(
                     "The other Odoo refused %(method)s: %(error)s",
@@ -116,6 +121,20 @@ class ErpAdapterOdoo(models.AbstractModel):
 
     @api.model
     def _odoo_login(self, backend):
+        """The other Odoo's user id; logging in (a password hash there) happens
+        once per worker process and connection settings."""
+        key = (
+            backend.odoo_url,
+            backend.odoo_database,
+            backend.odoo_login,
+            backend.odoo_password,
+        )
+        if key not in _uid_cache:
+            _uid_cache[key] = self._odoo_authenticate(backend)
+        return _uid_cache[key]
+
+    @api.model
+    def _odoo_authenticate(self, backend):
         uid = self._odoo_rpc(
             backend,
             "common",
@@ -187,9 +206,17 @@ class ErpAdapterOdoo(models.AbstractModel):
     def _erp_send_order(self, backend, outbox):
         uid = self._odoo_login(backend)
         # the dedupe: an order that arrived before (its answer lost) is not made twice
-        name = self._odoo_find_order(backend, uid, outbox.idempotency_key)
-        if name:
-            return name
+        return self._odoo_find_order(
+            backend, uid, outbox.idempotency_key
+        ) or self._odoo_create_order(backend, uid, outbox)
+
+    @api.model
+    def _erp_deliver(self, backend, outbox):
+        # _erp_send_order looks the key up first
+        return self._erp_send_order(backend, outbox)
+
+    @api.model
+    def _odoo_create_order(self, backend, uid, outbox):
         order = outbox.order_id
         partner_id = self._erp_find_or_create_partner(backend, uid, order.partner_id)
         lines = self._odoo_prepare_lines(backend, uid, order)
