@@ -515,6 +515,163 @@ def bench_partners_100k(env, repeat, size=100000):
     return rows
 
 
+def _confirmed_orders(env, count, tag):
+    partner = env["res.partner"].create(
+        [
+            {
+                "name": f"Sonnenschein AG {tag}",
+                "is_company": True,
+                "street": "Sonnenallee 12",
+                "zip": "80331",
+                "city": "München",
+            }
+        ]
+    )
+    product = env["product.product"].create(
+        [{"name": f"PV-Modul {tag}", "type": "consu", "list_price": 189.0}]
+    )
+    orders = env["sale.order"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 10 + index})
+                ],
+            }
+            for index in range(count)
+        ]
+    )
+    orders.with_context(tracking_disable=True).action_confirm()
+    return orders
+
+
+@benchmark("ab_pdf")
+def bench_ab_pdf(env, repeat, size=20):
+    """Order confirmations printed: ours (DIN 5008, filed on order and customer,
+    Order-X when installed, the filed PDF returned) against Odoo's plain sale order
+    PDF of the same confirmed orders (without AB number: Odoo's own path)."""
+    Report = env["ir.actions.report"]
+    report = "sale.action_report_saleorder"
+    orders = _confirmed_orders(env, size, "bench")
+    numbers = {order.id: order.ab_number for order in orders}
+    # warm the templates and assets outside the measurement
+    Report._render_qweb_pdf(report, orders[:1].ids)
+    ours, native = {}, {}
+    for _run in range(repeat):
+        attachments = orders.ab_attachment_id | orders.ab_partner_attachment_id
+        attachments.unlink()
+        orders.write({"ab_filed_date": False})
+        env.flush_all()
+        with measure(ours):
+            Report._render_qweb_pdf(report, orders.ids)
+            env.flush_all()
+        orders.write({"ab_number": False})
+        env.flush_all()
+        with measure(native):
+            Report._render_qweb_pdf(report, orders.ids)
+            env.flush_all()
+        for order in orders:
+            order.ab_number = numbers[order.id]
+    ours, native = summary(ours), summary(native)
+    return [
+        {
+            "case": f"print {size} confirmed orders",
+            "ours": ours,
+            "native": native,
+            "ratio": round(ours["seconds"] / native["seconds"], 2),
+            "queries_added": ours["queries"] - native["queries"],
+        }
+    ]
+
+
+@benchmark("ab_pdf_orderx")
+def bench_ab_pdf_orderx(env, repeat, lines=20):
+    """The order confirmation PDF with its Order-X order response (XML built,
+    checked against XSD and schematron, PDF/A-3 conversion and embedding)
+    against Odoo's plain sale order PDF of the same confirmed order."""
+    env = env(context=dict(env.context, tracking_disable=True))
+    germany = env.ref("base.de")
+    env.company.write(
+        {
+            "street": "Industriestraße 7",
+            "zip": "70173",
+            "city": "Stuttgart",
+            "country_id": germany.id,
+            "vat": "DE276543216",
+            "orderx_embed": True,
+            "orderx_level": "comfort",
+        }
+    )
+    customer = env["res.partner"].create(
+        [
+            {
+                "name": "Sonnenschein AG (Bench)",
+                "is_company": True,
+                "street": "Sonnenallee 12",
+                "zip": "80331",
+                "city": "München",
+                "country_id": germany.id,
+                "vat": "DE123456788",
+            }
+        ]
+    )
+    products = env["product.product"].create(
+        [
+            {"name": f"Bench PV-Modul {index}", "list_price": 189.0}
+            for index in range(lines)
+        ]
+    )
+    order = env["sale.order"].create(
+        [
+            {
+                "partner_id": customer.id,
+                "client_order_ref": "Bench Anfrage",
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 10,
+                            "tax_id": False,
+                        },
+                    )
+                    for product in products
+                ],
+            }
+        ]
+    )
+    order.action_confirm()
+    report = env["ir.actions.report"]
+    # warm the report templates and the compiled schematron
+    order._attach_orderx(
+        report._render_qweb_pdf("sale.action_report_saleorder", order.ids)[0]
+    )
+    assert not order.orderx_warning, order.orderx_warning
+    ours, native = {}, {}
+    for _run in range(repeat):
+        env.invalidate_all()
+        with measure(ours):
+            pdf = report._render_qweb_pdf("sale.action_report_saleorder", order.ids)[0]
+            hybrid = order._attach_orderx(pdf)
+            env.flush_all()
+        assert env["erp.orderx"]._read_orderx(hybrid)
+        env.invalidate_all()
+        with measure(native):
+            report._render_qweb_pdf("sale.action_report_saleorder", order.ids)
+            env.flush_all()
+    ours, native = summary(ours), summary(native)
+    return [
+        {
+            "case": f"AB PDF, {lines} lines, Order-X",
+            "ours": ours,
+            "native": native,
+            "ratio": round(ours["seconds"] / native["seconds"], 2),
+            "queries_added": ours["queries"] - native["queries"],
+        }
+    ]
+
+
 @benchmark("erp_outbox")
 def bench_erp_outbox(env, repeat, size=50):
     """Outbox throughput to the external ERP, another Odoo: the second database

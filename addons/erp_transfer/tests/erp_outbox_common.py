@@ -175,9 +175,34 @@ class ErpOutboxCase(ErpTransferCase, HttpCase):
         self.assertEqual(len(outbox), 1)
         return order, outbox
 
+    @staticmethod
+    def _is_outbox_job(job):
+        return job.model_name == "erp.outbox" and job.method_name == "_send_job"
+
+    def _outbox_jobs(self, trap):
+        """The delivery jobs waiting in the trap (confirming queues others too)."""
+        return [job for job in trap.enqueued_jobs if self._is_outbox_job(job)]
+
+    def _outbox_job_calls(self, trap):
+        """How many delivery jobs were queued since the trap was set."""
+        return len(
+            [
+                call
+                for call in trap.calls
+                if call.method.__self__._name == "erp.outbox"
+                and call.method.__name__ == "_send_job"
+            ]
+        )
+
     def _run_jobs(self, trap, rounds=1):
-        """Perform the trapped jobs (and those they queue) ``rounds`` times."""
+        """Perform the trapped delivery jobs (and those they queue) ``rounds``
+        times."""
         for _round in range(rounds):
-            if not trap.enqueued_jobs:
+            jobs = self._outbox_jobs(trap)
+            if not jobs:
                 break
-            trap.perform_enqueued_jobs()
+            trap.enqueued_jobs = [
+                job for job in trap.enqueued_jobs if not self._is_outbox_job(job)
+            ]
+            for job in jobs:
+                job.perform()

@@ -32,9 +32,9 @@ class TestErpOutbox(ErpOutboxCase):
     def test_confirm_queues_outbox_and_job_only(self):
         with trap_jobs() as trap:
             order, outbox = self._confirmed_order(trap)
-            trap.assert_jobs_count(1)
-            self.assertEqual(trap.enqueued_jobs[0].channel, "root.erp_transfer")
-            self.assertEqual(trap.enqueued_jobs[0].uuid, outbox.job_uuid)
+            self.assertEqual(len(self._outbox_jobs(trap)), 1)
+            self.assertEqual(self._outbox_jobs(trap)[0].channel, "root.erp_transfer")
+            self.assertEqual(self._outbox_jobs(trap)[0].uuid, outbox.job_uuid)
         self.assertRecordValues(
             outbox,
             [{"state": "pending", "attempts": 0, "backend_id": self.backend.id}],
@@ -55,7 +55,7 @@ class TestErpOutbox(ErpOutboxCase):
             order._action_cancel()
             order.action_draft()
             order.action_confirm()
-            trap.assert_jobs_count(1)
+            self.assertEqual(len(self._outbox_jobs(trap)), 1)
         self.assertEqual(order.erp_outbox_ids, outbox, "one record per order and ERP")
 
     def test_batch_queries_per_order(self):
@@ -92,8 +92,8 @@ class TestErpOutbox(ErpOutboxCase):
         with trap_jobs() as trap:
             order, outbox = self._confirmed_order(trap)
             self._run_jobs(trap)
-            trap.assert_jobs_count(0)
-            self.assertEqual(len(trap.calls), 1)
+            self.assertEqual(len(self._outbox_jobs(trap)), 0)
+            self.assertEqual(self._outbox_job_calls(trap), 1)
         [received] = self._erp_orders(outbox.idempotency_key)
         self.assertEqual(received["partner_id"][0], erp_partner, "matched by VAT id")
         self.assertEqual(received["client_order_ref"], order.ab_number)
@@ -156,7 +156,7 @@ class TestErpOutbox(ErpOutboxCase):
         with trap_jobs() as trap:
             order, outbox = self._confirmed_order(trap)
             self._run_jobs(trap)
-            trap.assert_jobs_count(0)
+            self.assertEqual(len(self._outbox_jobs(trap)), 0)
         self.assertEqual(outbox.state, "failed")
         self.assertEqual(outbox.attempts, 1, "retrying cannot help: no retries")
         self.assertIn("no product", outbox.last_error)
@@ -181,8 +181,8 @@ class TestErpOutbox(ErpOutboxCase):
             order, outbox = self._confirmed_order(trap)
             before = fields.Datetime.now()
             self._run_jobs(trap)
-            self.assertEqual(len(trap.calls), 2, "the retry is queued")
-            [retry] = trap.enqueued_jobs
+            self.assertEqual(self._outbox_job_calls(trap), 2, "the retry is queued")
+            [retry] = self._outbox_jobs(trap)
         self.assertRecordValues(outbox, [{"state": "pending", "attempts": 1}])
         self.assertIn("not reachable", outbox.last_error)
         self.assertAlmostEqual(
@@ -228,8 +228,8 @@ class TestErpOutbox(ErpOutboxCase):
         with trap_jobs() as trap:
             order, outbox = self._confirmed_order(trap)
             self._run_jobs(trap, rounds=10)
-            self.assertEqual(len(trap.calls), 4, "a job per attempt")
-            trap.assert_jobs_count(0)
+            self.assertEqual(self._outbox_job_calls(trap), 4, "a job per attempt")
+            self.assertEqual(len(self._outbox_jobs(trap)), 0)
         self.assertRecordValues(
             outbox, [{"state": "failed", "attempts": 4, "next_attempt_date": False}]
         )
@@ -244,7 +244,7 @@ class TestErpOutbox(ErpOutboxCase):
             outbox.with_user(self.user_salesman).action_retry()
         with trap_jobs() as trap:
             outbox.with_user(self.user_sales_manager).action_retry()
-            trap.assert_jobs_count(1)
+            self.assertEqual(len(self._outbox_jobs(trap)), 1)
             self.assertEqual(outbox.attempts, 0)
             self._run_jobs(trap)
         [received] = self._erp_orders(outbox.idempotency_key)
@@ -309,13 +309,13 @@ class TestErpOutbox(ErpOutboxCase):
         outbox.next_attempt_date = fields.Datetime.now() - timedelta(hours=1)
         with trap_jobs() as trap:
             requeued = self.Outbox._cron_requeue_stuck()
-            trap.assert_jobs_count(2)
+            self.assertEqual(len(self._outbox_jobs(trap)), 2)
         self.assertEqual(requeued, outbox | stuck)
         self.assertEqual(stuck.state, "pending")
-        self.assertEqual(outbox.job_uuid, trap.enqueued_jobs[-1].uuid)
+        self.assertEqual(outbox.job_uuid, self._outbox_jobs(trap)[-1].uuid)
         with trap_jobs() as trap:
             self.assertFalse(self.Outbox._cron_requeue_stuck(), "not due any more")
-            trap.assert_jobs_count(0)
+            self.assertEqual(len(self._outbox_jobs(trap)), 0)
 
     def test_job_does_nothing_when_not_pending(self):
         with trap_jobs() as trap:

@@ -1,0 +1,61 @@
+from odoo import Command, models
+from odoo.tools.safe_eval import safe_eval
+
+
+class CommentTemplate(models.AbstractModel):
+    _inherit = "comment.template"
+
+    def _compute_comment_template_ids(self):
+        """OCA's choice (global and partner text blocks, by domain), restricted to the
+        document's company and to the rules of the text blocks that have some, plus the
+        text blocks proposed by their rules."""
+        res = super()._compute_comment_template_ids()
+        templates = self.env["base.comment.template"].search(
+            [("has_rules", "=", True)]
+            + self.env["base.comment.template"]._search_model_ids("in", self._name)
+        )
+        for record in self:
+            facts = record._get_comment_template_facts()
+            company = facts["company"]
+            chosen = record.comment_template_ids | templates.filtered(
+                lambda t, record=record: record._comment_template_domain_matches(t)
+            )
+            chosen = chosen.filtered(
+                lambda t, company=company, facts=facts: (
+                    (not t.company_id or t.company_id == company)
+                    and (not t.has_rules or t._matches_rules(facts))
+                )
+            )
+            record.comment_template_ids = [Command.set(chosen.ids)]
+        return res
+
+    def _comment_template_domain_matches(self, template):
+        domain = safe_eval(template.domain or "[]")
+        return not domain or bool(self.filtered_domain(domain))
+
+    def _get_comment_template_products(self):
+        """The products of the document's lines (models with lines override it)."""
+        return self.env["product.product"]
+
+    def _get_comment_template_payment_term(self):
+        return self.env["account.payment.term"]
+
+    def _get_comment_template_company(self):
+        return self.env.company
+
+    def _get_comment_template_facts(self):
+        """What the text-block rules look at: product categories and business fields
+        of the lines, the customer's tags (its own and its company's), payment terms,
+        language and company."""
+        self.ensure_one()
+        partner = self[self._comment_template_partner_field_name]
+        categories = self._get_comment_template_products().categ_id
+        return {
+            "categories": categories,
+            "business_fields": categories._get_business_field(),
+            "partner_categories": partner.category_id
+            | partner.commercial_partner_id.category_id,
+            "payment_term": self._get_comment_template_payment_term(),
+            "lang": partner.lang or self.env.lang,
+            "company": self._get_comment_template_company(),
+        }
