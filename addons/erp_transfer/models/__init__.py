@@ -11,5 +11,6 @@ from . import erp_orderx
 from . import erp_adapter
 from . import erp_backend
 from . import erp_adapter_odoo
+from . import erp_adapter_orderx
 from . import erp_outbox
 from . import sale_order_outbox

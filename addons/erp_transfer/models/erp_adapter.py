@@ -44,6 +44,11 @@ class ErpAdapter(models.AbstractModel):
         raise NotImplementedError()
 
     @api.model
+    def _erp_payload_ref(self, backend, outbox):
+        """Where the delivered order is (URL, file), shown on the outbox record."""
+        return False
+
+    @api.model
     def _erp_deliver(self, backend, outbox):
         """Find, else send: the external reference of the order."""
         return self._erp_find_order(backend, outbox) or self._erp_send_order(

@@ -230,6 +230,10 @@ class ErpAdapterOdoo(models.AbstractModel):
         return read["name"]
 
     @api.model
+    def _erp_payload_ref(self, backend, outbox):
+        return f"{backend.odoo_url} ({backend.odoo_database})"
+
+    @api.model
     def _odoo_prepare_order_values(self, outbox, partner_id, lines):
         order = outbox.order_id
         return {

@@ -200,7 +200,9 @@ class ErpOutbox(models.Model):
         except Exception as error:  # noqa: BLE001 (an adapter's bug must not lose the order)
             _logger.exception("ERP outbox %s: the adapter failed", self.id)
             return self._register_failure(repr(error), retryable=True)
-        self._register_sent(external_ref)
+        self._register_sent(
+            external_ref, backend._get_adapter()._erp_payload_ref(backend, self)
+        )
         return _("Sent as %s", external_ref)
 
     def _register_sent(self, external_ref, payload_ref=None):

@@ -80,7 +80,43 @@ def error_500_server():
         thread.join(2)
 
 
-class ErpOutboxCase(ErpTransferCase, HttpCase):
+class ErpOutboxJobsMixin:
+    """Run the delivery jobs a queue_job trap caught."""
+
+    @staticmethod
+    def _is_outbox_job(job):
+        return job.model_name == "erp.outbox" and job.method_name == "_send_job"
+
+    def _outbox_jobs(self, trap):
+        """The delivery jobs waiting in the trap (confirming queues others too)."""
+        return [job for job in trap.enqueued_jobs if self._is_outbox_job(job)]
+
+    def _outbox_job_calls(self, trap):
+        """How many delivery jobs were queued since the trap was set."""
+        return len(
+            [
+                call
+                for call in trap.calls
+                if call.method.__self__._name == "erp.outbox"
+                and call.method.__name__ == "_send_job"
+            ]
+        )
+
+    def _run_jobs(self, trap, rounds=1):
+        """Perform the trapped delivery jobs (and those they queue) ``rounds``
+        times."""
+        for _round in range(rounds):
+            jobs = self._outbox_jobs(trap)
+            if not jobs:
+                break
+            trap.enqueued_jobs = [
+                job for job in trap.enqueued_jobs if not self._is_outbox_job(job)
+            ]
+            for job in jobs:
+                job.perform()
+
+
+class ErpOutboxCase(ErpOutboxJobsMixin, ErpTransferCase, HttpCase):
     """The receiving ERP is a real Odoo: the database ERP_TEST_DB on this test
     server (scripts/test.sh prepares it from the template database, with
     sale_management), reached over this server's own /jsonrpc."""
@@ -174,35 +210,3 @@ class ErpOutboxCase(ErpTransferCase, HttpCase):
         outbox = self.Outbox.search([("order_id", "=", order.id)])
         self.assertEqual(len(outbox), 1)
         return order, outbox
-
-    @staticmethod
-    def _is_outbox_job(job):
-        return job.model_name == "erp.outbox" and job.method_name == "_send_job"
-
-    def _outbox_jobs(self, trap):
-        """The delivery jobs waiting in the trap (confirming queues others too)."""
-        return [job for job in trap.enqueued_jobs if self._is_outbox_job(job)]
-
-    def _outbox_job_calls(self, trap):
-        """How many delivery jobs were queued since the trap was set."""
-        return len(
-            [
-                call
-                for call in trap.calls
-                if call.method.__self__._name == "erp.outbox"
-                and call.method.__name__ == "_send_job"
-            ]
-        )
-
-    def _run_jobs(self, trap, rounds=1):
-        """Perform the trapped delivery jobs (and those they queue) ``rounds``
-        times."""
-        for _round in range(rounds):
-            jobs = self._outbox_jobs(trap)
-            if not jobs:
-                break
-            trap.enqueued_jobs = [
-                job for job in trap.enqueued_jobs if not self._is_outbox_job(job)
-            ]
-            for job in jobs:
-                job.perform()
