@@ -286,9 +286,20 @@ class ErpOutbox(models.Model):
         if self.filtered(lambda outbox: outbox.state in ("sent", "sending")):
             raise UserError(_("Sent records and records being sent cannot be changed."))
 
+    def _cancel_waiting_jobs(self):
+        """Cancel the jobs still waiting for their time (a manual retry replaces
+        them): no extra attempt later."""
+        self.env["queue.job"].sudo().search(
+            [
+                ("uuid", "in", [uuid for uuid in self.mapped("job_uuid") if uuid]),
+                ("state", "in", ("wait_dependencies", "pending")),
+            ]
+        ).button_cancelled()
+
     def action_retry(self):
         """Manual retry: a new series of attempts right now."""
         self._check_manual_action()
+        self._cancel_waiting_jobs()
         self.write(
             {
                 "state": "pending",
@@ -303,6 +314,7 @@ class ErpOutbox(models.Model):
 
     def action_cancel(self):
         self._check_manual_action()
+        self._cancel_waiting_jobs()
         self.write({"state": "cancelled", "next_attempt_date": False})
         self._close_failure_activities()
         return True

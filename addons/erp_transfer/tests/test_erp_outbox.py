@@ -317,6 +317,23 @@ class TestErpOutbox(ErpOutboxCase):
             self.assertFalse(self.Outbox._cron_requeue_stuck(), "not due any more")
             self.assertEqual(len(self._outbox_jobs(trap)), 0)
 
+    def test_retry_cancels_the_waiting_job(self):
+        """A real queue.job (no trap): the manual retry replaces the job waiting
+        for its time."""
+        order = self._new_order(user_id=self.user_salesman.id)
+        order.action_confirm()
+        outbox = order.erp_outbox_ids
+        waiting = self.env["queue.job"].search([("uuid", "=", outbox.job_uuid)])
+        self.assertEqual(waiting.state, "pending")
+        self.assertEqual(waiting.channel, "root.erp_transfer")
+        outbox.with_user(self.user_sales_manager).action_retry()
+        self.assertEqual(waiting.state, "cancelled")
+        self.assertNotEqual(outbox.job_uuid, waiting.uuid)
+        self.assertEqual(
+            self.env["queue.job"].search([("uuid", "=", outbox.job_uuid)]).state,
+            "pending",
+        )
+
     def test_job_does_nothing_when_not_pending(self):
         with trap_jobs() as trap:
             order, outbox = self._confirmed_order(trap)
