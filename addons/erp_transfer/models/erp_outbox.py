@@ -1,4 +1,5 @@
 import logging
+import uuid
 from datetime import timedelta
 
 import psycopg2
@@ -99,10 +100,11 @@ class ErpOutbox(models.Model):
 
     @api.model
     def _get_idempotency_key(self, order):
-        """Stable for an order of this database: re-confirming, retries and a
-        restored backup send the same key."""
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        return f"{uuid}-sale.order-{order.id}"
+        """Random, stored on the record and sent with every attempt (re-confirming
+        the order reuses its record). Not derived from database ids: a copy of the
+        database (staging, a restored backup) must not find the orders of the
+        original in the ERP."""
+        return f"{order.name}-{uuid.uuid4().hex}"
 
     @api.model
     def _enqueue_orders(self, orders):

@@ -144,13 +144,6 @@ class ErpOutboxCase(ErpOutboxJobsMixin, ErpTransferCase, HttpCase):
         )
         cls.Outbox = cls.env["erp.outbox"]
 
-    def setUp(self):
-        super().setUp()
-        # keys of earlier runs stay in the receiving database: a key per test
-        self.env["ir.config_parameter"].sudo().set_param(
-            "database.uuid", str(uuid.uuid4())
-        )
-
     # the receiving ERP
 
     def _require_erp_db(self):

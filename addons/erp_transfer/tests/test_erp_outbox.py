@@ -39,7 +39,8 @@ class TestErpOutbox(ErpOutboxCase):
             outbox,
             [{"state": "pending", "attempts": 0, "backend_id": self.backend.id}],
         )
-        self.assertTrue(outbox.idempotency_key.endswith(f"-sale.order-{order.id}"))
+        self.assertTrue(outbox.idempotency_key.startswith(f"{order.name}-"))
+        self.assertEqual(len(outbox.idempotency_key), len(order.name) + 33)
         self.assertFalse(order.erp_external_ref)
         self.assertEqual(order.erp_outbox_state, "pending")
 
