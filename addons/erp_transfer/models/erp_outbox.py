@@ -262,11 +262,7 @@ class ErpOutbox(models.Model):
         activity_type = self.env.ref("erp_transfer.mail_activity_type_erp_failure")
         for outbox in self:
             order = outbox.order_id.sudo()
-            user = (
-                outbox.backend_id.user_id
-                or order.user_id
-                or self.env.ref("base.user_admin")
-            )
+            user = outbox.backend_id.user_id or order.user_id or self.env.user
             order.activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=_("Not delivered to %s", outbox.backend_id.name),
