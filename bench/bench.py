@@ -20,7 +20,7 @@ from unittest.mock import patch
 import xlsxwriter
 
 import odoo
-from odoo import sql_db
+from odoo import Command, sql_db
 from odoo.tools import SQL, config
 
 BENCHMARKS = {}
@@ -668,6 +668,104 @@ def bench_ab_pdf_orderx(env, repeat, lines=20):
             "native": native,
             "ratio": round(ours["seconds"] / native["seconds"], 2),
             "queries_added": ours["queries"] - native["queries"],
+        }
+    ]
+
+
+def _won_leads_with_lines(env, count, tag, partners, products):
+    """``count`` won opportunities with a customer and two product lines each."""
+    stage = env["crm.stage"].create([{"name": f"Bench won {tag}", "is_won": True}])
+    return env["crm.lead"].create(
+        [
+            {
+                "name": f"Bench transfer {tag} {index}",
+                "type": "opportunity",
+                "stage_id": stage.id,
+                "partner_id": partners[index % len(partners)].id,
+                "lead_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": product.name,
+                            "product_qty": 1 + index % 7,
+                            "price_unit": product.list_price,
+                        }
+                    )
+                    for product in products
+                ],
+            }
+            for index in range(count)
+        ]
+    )
+
+
+@benchmark("order_transfer")
+def bench_order_transfer(env, repeat, size=1000):
+    """1 000 won opportunities to sales orders: our transfer (one call: exactly-once
+    claim, transfer log, one ``create`` of all orders, followers, links) against
+    sale_crm's own quotation creation for the same opportunities (its "New
+    Quotation" defaults, ``_prepare_opportunity_quotation_context``, and the same
+    lines, one order per opportunity as the button makes them)."""
+    env = env(context=dict(env.context, tracking_disable=True))
+    partners = env["res.partner"].create(
+        [{"name": f"Kunde {index} GmbH", "is_company": True} for index in range(50)]
+    )
+    products = env["product.product"].create(
+        [
+            {"name": "Bench PV-Modul", "type": "consu", "list_price": 189.0},
+            {"name": "Bench Wechselrichter", "type": "consu", "list_price": 2400.0},
+        ]
+    )
+    # warm the caches (rules, sequences, pricelists) outside the measurement
+    warm = _won_leads_with_lines(env, 3, "warm", partners, products)
+    warm.with_context(tracking_disable=False)._transfer_to_order()
+    env.flush_all()
+    SaleOrder = env["sale.order"].with_context(tracking_disable=False)
+
+    def native(leads):
+        for lead in leads:
+            SaleOrder.with_context(
+                **lead._prepare_opportunity_quotation_context()
+            ).create(
+                [
+                    {
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": line.product_id.id,
+                                    "product_uom_qty": line.product_qty,
+                                    "price_unit": line.price_unit,
+                                    "name": line.name,
+                                }
+                            )
+                            for line in lead.lead_line_ids
+                        ]
+                    }
+                ]
+            )
+
+    ours, theirs = {}, {}
+    for run in range(repeat):
+        leads = _won_leads_with_lines(env, size, f"run{run}", partners, products)
+        leads = leads.with_context(tracking_disable=False)
+        env.flush_all()
+        env.invalidate_all()
+        with measure(theirs):
+            native(leads)
+            env.flush_all()
+        env.invalidate_all()
+        with measure(ours):
+            orders = leads._transfer_to_order()
+            env.flush_all()
+        assert len(orders) == size, len(orders)
+    ours, theirs = summary(ours), summary(theirs)
+    return [
+        {
+            "case": f"transfer {size} won opportunities",
+            "ours": ours,
+            "native": theirs,
+            "ratio": round(ours["seconds"] / theirs["seconds"], 2),
+            "queries_added": ours["queries"] - theirs["queries"],
         }
     ]
 

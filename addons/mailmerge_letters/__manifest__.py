@@ -3,7 +3,7 @@
     "name": "Mail Merge Letters",
     "summary": "Serial letters and serial e-mails from the CRM: salutations, "
     "recipient rules, opt-outs and merge-data exports",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
@@ -12,10 +12,15 @@
     "development_status": "Alpha",
     "depends": ["contacts", "mail", "partner_firstname"],
     "data": [
+        "security/ir.model.access.csv",
+        "wizard/mailmerge_recipient_wizard_views.xml",
+        "wizard/mailmerge_export_wizard_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/res_partner_recipient_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "installable": True,

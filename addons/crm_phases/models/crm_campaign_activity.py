@@ -301,6 +301,7 @@ class CrmCampaignActivity(models.Model):
             "blacklisted": _("Blacklisted (unsubscribed)"),
             "bounced": _("Bounced e-mail address"),
             "duplicate": _("Same e-mail address as another visitor"),
+            "same_company": _("Another visitor of the same company is thanked"),
         }
 
     @api.model
@@ -360,7 +361,40 @@ class CrmCampaignActivity(models.Model):
             first_by_email[email] = mailed
             to_send |= mailed
             duplicates.update(dict.fromkeys(todo[1:], mailed))
-        return to_send, duplicates, skipped
+        return self._split_thank_you_per_company(to_send, duplicates, skipped, reasons)
+
+    def _split_thank_you_per_company(self, to_send, duplicates, skipped, reasons):
+        """Companies thanking "one per company": of the visitors of one company
+        only the recipient of ``res.partner._select_mailing_recipients`` among
+        them is mailed, the others are skipped (``same_company``), as are all of a
+        company that was thanked already (unless resent)."""
+        per_company = to_send.filtered(
+            lambda a: a.company_id.thank_you_recipients == "company"
+        )
+        if not per_company:
+            return to_send, duplicates, skipped
+        thanked_companies = {
+            activity.partner_id.commercial_partner_id
+            for activity, reason in reasons.items()
+            if reason == "already_thanked"
+            and activity.partner_id.commercial_partner_id.is_company
+        }
+        recipients, _left_out = per_company.partner_id._select_mailing_recipients(
+            channel="mail", within_selection=True
+        )
+        left_out = per_company.filtered(
+            lambda a: (
+                a.partner_id not in recipients
+                or a.partner_id.commercial_partner_id in thanked_companies
+            )
+        )
+        skipped += [(activity, "same_company") for activity in left_out]
+        duplicates = {
+            duplicate: first
+            for duplicate, first in duplicates.items()
+            if first not in left_out
+        }
+        return to_send - left_out, duplicates, skipped
 
     @api.model
     def _get_thank_you_person_skip_reason(self, activities, reasons):

@@ -11,8 +11,9 @@ from odoo import Command, _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, single_email_re
 
+from odoo.addons.mailmerge_letters.models.mailmerge_export import FORMULA_PREFIXES
+
 from .crm_campaign_import_mapping import header_key
-from .utm_campaign import FORMULA_PREFIXES
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMATS = [
@@ -628,7 +629,7 @@ class CrmCampaignVisitorImport(models.AbstractModel):
         added: ``(content, mimetype, extension)``."""
         header = [*headers, _("Error")]
         rejected = [[*rows[index], errors[index]] for index in sorted(errors)]
-        Campaign = self.env["utm.campaign"]
+        Export = self.env["mailmerge.export"]
         if meta.get("format") == "xlsx":
-            return Campaign._export_xlsx(header, rejected), XLSX_MIMETYPE, "xlsx"
-        return Campaign._export_csv(header, rejected), "text/csv", "csv"
+            return Export._export_xlsx(header, rejected), XLSX_MIMETYPE, "xlsx"
+        return Export._export_csv(header, rejected), "text/csv", "csv"

@@ -30,6 +30,20 @@ class ResCompany(models.Model):
             "crm_phases.mail_template_order_handover", raise_if_not_found=False
         )
 
+    thank_you_recipients = fields.Selection(
+        [
+            ("visitor", "One per fair visitor"),
+            ("company", "One per company"),
+        ],
+        string="Thank-You E-mails",
+        required=True,
+        default="visitor",
+        help="One per fair visitor: every visitor is thanked. One per company: of the "
+        "visitors of one company only one is thanked (its preferred contact for "
+        "mailings, else the rule of the mailing recipient setting); the others are "
+        "reported as skipped.",
+    )
+
     website_lead_user_id = fields.Many2one(
         "res.users",
         string="Salesperson for Website Requests",

@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     order_handover_template_id = fields.Many2one(
         related="company_id.order_handover_template_id", readonly=False
     )
+    thank_you_recipients = fields.Selection(
+        related="company_id.thank_you_recipients", readonly=False
+    )
     quote_privacy_url = fields.Char(
         related="website_id.quote_privacy_url", readonly=False
     )

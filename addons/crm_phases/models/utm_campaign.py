@@ -1,21 +1,7 @@
-import csv
-import io
-
-import xlsxwriter
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.job import identity_exact
-
-# A spreadsheet takes a cell starting with these for a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """A CSV cell that Excel shows as text: formula-like values get a leading
-    apostrophe."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
 class UtmCampaign(models.Model):
@@ -264,55 +250,11 @@ class UtmCampaign(models.Model):
         if unknown or not field_names:
             raise UserError(_("Choose the fields to export among the offered ones."))
         header = [allowed[name] for name in field_names]
-        rows = self._get_campaign_partners()._crm_phases_export_rows(field_names)
-        if file_format == "xlsx":
-            content = self._export_xlsx(header, rows)
-            mimetype = (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-        else:
-            content = self._export_csv(header, rows)
-            mimetype = "text/csv"
-        return self.env["ir.attachment"].create(
-            [
-                {
-                    "name": "{}.{}".format(_("%s contacts", self.title), file_format),
-                    "raw": content,
-                    "mimetype": mimetype,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            ]
+        Export = self.env["mailmerge.export"]
+        rows = Export._export_cells(self._get_campaign_partners(), field_names)
+        return Export._export_attachment(
+            _("%s contacts", self.title), header, rows, file_format, record=self
         )
-
-    @api.model
-    def _export_csv(self, header, rows):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([[csv_safe(value) for value in row] for row in rows])
-        return buffer.getvalue().encode("utf-8-sig")
-
-    @api.model
-    def _export_xlsx(self, header, rows):
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = workbook.add_worksheet(_("Contacts"))
-        bold = workbook.add_format({"bold": True})
-        widths = [len(label) for label in header]
-        for col, label in enumerate(header):
-            sheet.write_string(0, col, label, bold)
-        for row_index, row in enumerate(rows, start=1):
-            for col, value in enumerate(row):
-                # write_string: a value such as "=HYPERLINK(...)" stays text
-                sheet.write_string(row_index, col, value)
-                widths[col] = max(widths[col], len(value))
-        for col, width in enumerate(widths):
-            sheet.set_column(col, col, min(width + 2, 60))
-        sheet.autofilter(0, 0, len(rows), max(len(header) - 1, 0))
-        sheet.freeze_panes(1, 0)
-        workbook.close()
-        return buffer.getvalue()
 
     # Thank-you mail to the visitors (A.1, level 3)
 

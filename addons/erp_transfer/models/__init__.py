@@ -8,6 +8,9 @@ from . import account_move
 from . import sale_order_filing
 from . import ir_actions_report
 from . import erp_orderx
+from . import erp_transfer_log
+from . import crm_lead
+from . import crm_lead_line
 from . import erp_adapter
 from . import erp_backend
 from . import erp_adapter_odoo

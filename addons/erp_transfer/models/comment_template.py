@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, models
 from odoo.tools.safe_eval import safe_eval
 
@@ -6,28 +8,36 @@ class CommentTemplate(models.AbstractModel):
     _inherit = "comment.template"
 
     def _compute_comment_template_ids(self):
-        """OCA's choice (global and partner text blocks, by domain), restricted to the
-        document's company and to the rules of the text blocks that have some, plus the
-        text blocks proposed by their rules."""
-        res = super()._compute_comment_template_ids()
-        templates = self.env["base.comment.template"].search(
-            [("has_rules", "=", True)]
-            + self.env["base.comment.template"]._search_model_ids("in", self._name)
-        )
+        """OCA's choice (global text blocks and those of the partner, filtered by
+        their domain) plus the text blocks proposed by their rules, restricted to the
+        document's company and to the rules of the text blocks that have some.
+
+        Replaces OCA's computation, which searches once per document, by one search
+        for all documents: creating a batch of orders costs the same queries whatever
+        its size."""
+        Template = self.env["base.comment.template"]
+        templates = Template.search(Template._search_model_ids("in", self._name))
+        by_choice = defaultdict(lambda: self.browse())
         for record in self:
+            partner = record[self._comment_template_partner_field_name]
             facts = record._get_comment_template_facts()
-            company = facts["company"]
-            chosen = record.comment_template_ids | templates.filtered(
-                lambda t, record=record: record._comment_template_domain_matches(t)
-            )
-            chosen = chosen.filtered(
-                lambda t, company=company, facts=facts: (
-                    (not t.company_id or t.company_id == company)
+            chosen = templates.filtered(
+                lambda t, record=record, partner=partner, facts=facts: (
+                    (
+                        t.global_template
+                        or t.has_rules
+                        or t in partner.base_comment_template_ids
+                    )
+                    and (not t.company_id or t.company_id == facts["company"])
                     and (not t.has_rules or t._matches_rules(facts))
+                    and record._comment_template_domain_matches(t)
                 )
             )
-            record.comment_template_ids = [Command.set(chosen.ids)]
-        return res
+            by_choice[tuple(chosen.ids)] |= record
+        # one write per distinct choice: one INSERT into the relation, not one per
+        # document
+        for template_ids, records in by_choice.items():
+            records.comment_template_ids = [Command.set(template_ids)]
 
     def _comment_template_domain_matches(self, template):
         domain = safe_eval(template.domain or "[]")

@@ -94,3 +94,16 @@ class ResCompany(models.Model):
         help="Customer invoices are numbered in a plain 6-digit series (000523) "
         "instead of the journal's INV/2026/00001; credit notes keep their own series.",
     )
+
+    order_transfer_on_won = fields.Boolean(
+        string="Create Orders When Won",
+        help="Create the sales order automatically when an opportunity is won "
+        "(from its product lines). Otherwise the order clerk transfers it with the "
+        "button on the opportunity.",
+    )
+    order_transfer_close_task = fields.Boolean(
+        string="Close the Order Task on Confirmation",
+        default=True,
+        help="Mark the order clerk's task 'Create Order' of the opportunity as done "
+        "when its sales order is confirmed.",
+    )

@@ -71,3 +71,10 @@ class ResConfigSettings(models.TransientModel):
     invoice_plain_number = fields.Boolean(
         related="company_id.invoice_plain_number", readonly=False
     )
+
+    order_transfer_on_won = fields.Boolean(
+        related="company_id.order_transfer_on_won", readonly=False
+    )
+    order_transfer_close_task = fields.Boolean(
+        related="company_id.order_transfer_close_task", readonly=False
+    )

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -93,4 +94,52 @@ class ErpTransferCase(TransactionCase):
                     **values,
                 }
             ]
+        )
+
+    @classmethod
+    def _setup_transfer(cls):
+        """Stages and a sales team for opportunities that are won or not."""
+        cls.stage_open, cls.stage_won = cls.env["crm.stage"].create(
+            [
+                {"name": "ET Angebot", "sequence": 1},
+                {"name": "ET Gewonnen", "sequence": 70, "is_won": True},
+            ]
+        )
+        cls.team = cls.env["crm.team"].create(
+            [{"name": "ET Vertrieb Süd", "user_id": cls.user_order_clerk.id}]
+        )
+
+    @classmethod
+    def _lead_values(cls, partner=None, lines=None, won=True, **values):
+        """Values of an opportunity with product lines [(product, quantity, price)]."""
+        if lines is None:
+            lines = [
+                (cls.product_module, 70, 175.0),
+                (cls.product_heat_pump, 1, 14500.0),
+            ]
+        return {
+            "name": values.pop("name", "PV Hallendach"),
+            "type": "opportunity",
+            "partner_id": (cls.customer if partner is None else partner).id,
+            "user_id": cls.user_salesman.id,
+            "team_id": cls.team.id,
+            "stage_id": (cls.stage_won if won else cls.stage_open).id,
+            "lead_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": product.name,
+                        "product_qty": quantity,
+                        "price_unit": price,
+                    }
+                )
+                for product, quantity, price in lines
+            ],
+            **values,
+        }
+
+    @classmethod
+    def _new_lead(cls, partner=None, lines=None, won=True, **values):
+        return cls.env["crm.lead"].create(
+            [cls._lead_values(partner, lines, won, **values)]
         )

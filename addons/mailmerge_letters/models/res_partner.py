@@ -1,6 +1,7 @@
 import re
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 # Ranks of an academic title that a salutation names, highest first, with the words
@@ -9,6 +10,10 @@ SALUTATION_RANKS = (
     ("prof", {"prof", "professor"}),
     ("dr", {"dr", "doctor"}),
 )
+
+
+# At most one preferred contact for mailings per company (commercial entity).
+PREFERRED_RECIPIENT_INDEX = "res_partner_preferred_recipient_uniq"
 
 
 def _join(*words):
@@ -53,6 +58,27 @@ class ResPartner(models.Model):
         help="The contact's name line in the address block of a letter, in the "
         "contact's language.",
     )
+    is_preferred_recipient = fields.Boolean(
+        string="Preferred contact for mailings",
+        copy=False,
+        tracking=True,
+        help="Serial letters, serial e-mails and merge-data exports address this "
+        "contact whenever its company or any of its colleagues is selected. At most "
+        "one contact per company: ticking another one unticks this one.",
+    )
+
+    def init(self):
+        res = super().init()
+        # the safety net behind write(): also holds against concurrent transactions
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (commercial_partner_id) "
+                "WHERE is_preferred_recipient",
+                SQL.identifier(PREFERRED_RECIPIENT_INDEX),
+                SQL.identifier(self._table),
+            )
+        )
+        return res
 
     @api.depends(
         "lang",
@@ -198,3 +224,330 @@ class ResPartner(models.Model):
         partners.invalidate_recordset(["form_of_address", "academic_title"])
         partners.modified(["form_of_address", "academic_title"])
         return partners
+
+    # One recipient per company (serial letters, serial e-mails, exports)
+
+    @api.constrains("is_preferred_recipient", "parent_id", "is_company")
+    def _check_preferred_recipient(self):
+        for partner in self:
+            if partner.is_preferred_recipient and (
+                partner.is_company or not partner.parent_id
+            ):
+                raise ValidationError(
+                    _(
+                        "%s is not a contact of a company: only a company's contact "
+                        "can be its preferred contact for mailings.",
+                        partner.display_name,
+                    )
+                )
+
+    @api.onchange("is_preferred_recipient")
+    def _onchange_is_preferred_recipient(self):
+        """Tell the user ticking the flag which colleague loses it on save."""
+        company = self.parent_id.commercial_partner_id
+        if not (self.is_preferred_recipient and company):
+            return None
+        current = self.search(
+            [
+                ("commercial_partner_id", "=", company.id),
+                ("is_preferred_recipient", "=", True),
+                ("id", "!=", self._origin.id),
+            ],
+            limit=1,
+        )
+        if not current:
+            return None
+        return {
+            "warning": {
+                "title": _("Preferred contact for mailings"),
+                "message": _(
+                    "%(current)s is the preferred contact of %(company)s so far: "
+                    "saving makes %(name)s the preferred contact instead.",
+                    current=current.name,
+                    company=company.name,
+                    name=self.name,
+                ),
+                "type": "notification",
+            }
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the flag is written after the insert, where write() unticks the others
+        vals_list = [dict(vals) for vals in vals_list]
+        flags = [vals.pop("is_preferred_recipient", False) for vals in vals_list]
+        partners = super().create(vals_list)
+        preferred = self.browse(
+            [partner.id for partner, flag in zip(partners, flags, strict=True) if flag]
+        )
+        if preferred:
+            preferred.write({"is_preferred_recipient": True})
+        return partners
+
+    def write(self, vals):
+        if vals.get("is_preferred_recipient"):
+            self._untick_other_preferred_recipients(vals.get("parent_id", None))
+        elif "parent_id" in vals and "is_preferred_recipient" not in vals:
+            # preferred at the old company does not make it preferred at the new one
+            moved = self.filtered(
+                lambda p: (
+                    p.is_preferred_recipient and p.parent_id.id != vals["parent_id"]
+                )
+            )
+            if moved:
+                super(ResPartner, moved).write({"is_preferred_recipient": False})
+        return super().write(vals)
+
+    def _untick_other_preferred_recipients(self, parent_id=None):
+        """Before ``self`` become the preferred contacts of their companies (or of
+        ``parent_id``'s): untick the current ones, archived ones included. Two of
+        ``self`` at one company is an error, not a choice to guess."""
+        chosen = {}
+        for partner in self:
+            parent = partner.parent_id if parent_id is None else self.browse(parent_id)
+            company = parent.commercial_partner_id
+            if not company:
+                continue  # the constraint explains
+            if company in chosen:
+                raise UserError(
+                    _(
+                        "Only one contact of %(company)s can be the preferred contact "
+                        "for mailings, not both %(first)s and %(second)s.",
+                        company=company.display_name,
+                        first=chosen[company].name,
+                        second=partner.name,
+                    )
+                )
+            chosen[company] = partner
+        if not chosen:
+            return
+        # sudo: the user may write self; a colleague hidden by a record rule must
+        # still lose the flag, the unique index allows only one per company
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("commercial_partner_id", "in", [c.id for c in chosen]),
+                    ("is_preferred_recipient", "=", True),
+                    ("id", "not in", self.ids),
+                ]
+            )
+        )
+        if others:
+            others.write({"is_preferred_recipient": False})
+            # flushed now: the unique index must never see two at once
+            others.flush_recordset(["is_preferred_recipient"])
+
+    @api.model
+    def _get_mailing_recipient_fallback(self):
+        """``first_contact`` or ``company``: see ``res.company``'s setting."""
+        return self.env.company.mailing_recipient_fallback or "first_contact"
+
+    def _is_mailing_reachable(self, channel):
+        """Whether a mailing by ``channel`` reaches the partner: ``mail`` needs an
+        e-mail address, ``letter`` a postal address (street and zip or city); without
+        channel anybody counts. Opt-outs are the mailing's business, not the rule's."""
+        self.ensure_one()
+        if channel == "mail":
+            return bool(self.email_normalized)
+        if channel == "letter":
+            return bool((self.street or self.street2) and (self.zip or self.city))
+        return True
+
+    def _select_mailing_recipients(self, channel=None, within_selection=False):
+        """The recipient rule every serial letter, serial e-mail and merge-data
+        export applies to the selected partners ``self``: one recipient per company.
+
+        Per company (commercial entity) of the selection: its preferred contact for
+        mailings, else the fallback of the company setting (its first contact: the
+        selected ones first, then persons before other addresses, by name; or the
+        company itself); with ``channel`` (``"mail"`` or ``"letter"``) only partners
+        with an e-mail, resp. postal address, count, and when none has one the
+        first selected is kept (the mailing then reports it). Contacts without
+        company and companies without contacts are their own recipients; archived
+        partners are never chosen. ``within_selection`` chooses among the selected
+        partners only (e.g. the thank-you mail to the visitors of a fair).
+
+        Returns ``(recipients, left_out)``: the recipients in the order of the
+        selection, and ``{partner: reason}`` for each selected partner left out.
+        """
+        recipients = self.browse()
+        left_out = {}
+        for group in self._get_mailing_recipient_groups(channel, within_selection):
+            recipients |= group["recipient"]
+            left_out.update(group["left_out"])
+        return recipients, left_out
+
+    def _get_mailing_recipient_groups(self, channel=None, within_selection=False):
+        """The rule of ``_select_mailing_recipients`` per company, for the preview
+        wizard: a list of dicts with ``company``, ``selected`` (its partners in
+        the selection), ``recipient``, ``how`` (see
+        ``_get_mailing_recipient_how_labels``) and ``left_out`` (``{partner:
+        reason}``); the archived partners of the selection come as a last group
+        without company and recipient."""
+        active = self.filtered("active")
+        by_company = active.grouped("commercial_partner_id")
+        contacts = self.browse()
+        if not within_selection and by_company:
+            company_ids = [company.id for company in by_company]
+            contacts = self.search(
+                [
+                    ("commercial_partner_id", "in", company_ids),
+                    ("id", "not in", company_ids),
+                ]
+            )
+        contacts_by_company = contacts.grouped("commercial_partner_id")
+        fallback = self._get_mailing_recipient_fallback()
+        groups = []
+        for company, selected in by_company.items():
+            candidates = selected
+            if not within_selection:
+                candidates |= contacts_by_company.get(company, self.browse())
+                candidates |= company.filtered("active")
+            recipient, how = self._choose_mailing_recipient(
+                company, selected, candidates, channel, fallback
+            )
+            groups.append(
+                {
+                    "company": company,
+                    "selected": selected,
+                    "recipient": recipient,
+                    "how": how,
+                    "left_out": {
+                        partner: partner._get_mailing_left_out_reason(
+                            company, recipient
+                        )
+                        for partner in selected - recipient
+                    },
+                }
+            )
+        archived = self - active
+        if archived:
+            groups.append(
+                {
+                    "company": self.browse(),
+                    "selected": archived,
+                    "recipient": self.browse(),
+                    "how": False,
+                    "left_out": dict.fromkeys(archived, _("Archived")),
+                }
+            )
+        return groups
+
+    @api.model
+    def _choose_mailing_recipient(
+        self, company, selected, candidates, channel, fallback
+    ):
+        """``(recipient, how)`` of one company among its ``candidates``."""
+        reachable = candidates.filtered(lambda p: p._is_mailing_reachable(channel))
+        if not company.is_company and company in reachable:
+            return company, "own"
+        persons = reachable.filtered(lambda p: p != company and not p.is_company)
+        preferred = persons.filtered("is_preferred_recipient")[:1]
+        if preferred:
+            return preferred, "preferred"
+        if fallback == "company" and company in reachable:
+            return company, "company"
+        first = persons.sorted(
+            lambda p: (
+                p not in selected,
+                p.type != "contact",
+                (p.name or "").lower(),
+                p.id,
+            )
+        )[:1]
+        if first:
+            return first, "first_contact"
+        if company in reachable:
+            return company, "company"
+        return selected[:1], "unreachable"
+
+    @api.model
+    def _get_mailing_recipient_how_labels(self):
+        return {
+            "own": _("Contact without company"),
+            "preferred": _("Preferred contact"),
+            "company": _("The company itself"),
+            "first_contact": _("First contact"),
+            "unreachable": _("Nobody reachable: the first selected"),
+            "manual": _("Chosen by you"),
+        }
+
+    def _get_mailing_left_out_reason(self, company, recipient):
+        """Why the selected ``self`` is left out when ``recipient`` is addressed."""
+        self.ensure_one()
+        if self == company:
+            return _("Its contact %s is addressed", recipient.name)
+        if recipient == company:
+            return _("The company %s itself is addressed", company.name)
+        return _(
+            "Another contact of %(company)s is addressed: %(name)s",
+            company=company.name,
+            name=recipient.name,
+        )
+
+    # Merge data for Word and other mail-merge programs
+
+    @api.model
+    def _get_mailmerge_export_fields(self):
+        """``(field name, column label)`` the merge-data export offers, in column
+        order: the whitelist of what may leave the database this way."""
+        names = [
+            "letter_address_name",
+            "letter_salutation",
+            "form_of_address",
+            "academic_title",
+            "firstname",
+            "lastname",
+            "name",
+            "commercial_company_name",
+            "function",
+            "street",
+            "street2",
+            "zip",
+            "city",
+            "state_id",
+            "country_id",
+            "email",
+            "phone",
+            "mobile",
+            "lang",
+            "ref",
+        ]
+        labels = {"commercial_company_name": _("Company")}
+        return [
+            (name, labels.get(name) or self._fields[name]._description_string(self.env))
+            for name in names
+            if name in self._fields
+        ]
+
+    @api.model
+    def _get_mailmerge_export_default_fields(self):
+        """Checked by default: what the address block and salutation of a letter
+        need."""
+        return [
+            "letter_address_name",
+            "letter_salutation",
+            "commercial_company_name",
+            "street",
+            "street2",
+            "zip",
+            "city",
+            "country_id",
+            "email",
+        ]
+
+    def _export_mail_merge_data(self, field_names, file_format="csv"):
+        """The partners ``self`` with the chosen fields as CSV (``;``, UTF-8 with
+        BOM) or XLSX, one row each in order; returns the ``ir.attachment``."""
+        allowed = dict(self._get_mailmerge_export_fields())
+        if not field_names or any(name not in allowed for name in field_names):
+            raise UserError(_("Choose the fields to export among the offered ones."))
+        Export = self.env["mailmerge.export"]
+        return Export._export_attachment(
+            _("Mail merge data"),
+            [allowed[name] for name in field_names],
+            Export._export_cells(self, field_names),
+            file_format,
+        )

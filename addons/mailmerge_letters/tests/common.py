@@ -22,3 +22,52 @@ class MailmergeLettersCase(TransactionCase):
         return cls.env["res.partner"].create(
             [dict(values, firstname=firstname, lastname=lastname, lang=lang)]
         )
+
+
+class MailmergeRecipientCase(MailmergeLettersCase):
+    """Companies with contacts, a contact without company and a company without
+    contacts, for the recipient rule (no demo data)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.mailing_recipient_fallback = "first_contact"
+        Partner = cls.env["res.partner"]
+        address = {"street": "Mühlenweg 12", "zip": "79312", "city": "Emmendingen"}
+        cls.company_weber, cls.company_solo, cls.company_nomail = Partner.create(
+            [
+                # no postal address: its contacts get none from it
+                {
+                    "name": "Weber Test KG",
+                    "is_company": True,
+                    "email": "info@weber-test.example",
+                },
+                dict(address, name="Solo Test GmbH", is_company=True),
+                {"name": "Ohne Adresse Test AG", "is_company": True},
+            ]
+        )
+        cls.markus, cls.petra, cls.tobias = Partner.create(
+            [
+                {
+                    "firstname": "Markus",
+                    "lastname": "Weber",
+                    "parent_id": cls.company_weber.id,
+                    "email": "m.weber@weber-test.example",
+                },
+                {
+                    "firstname": "Petra",
+                    "lastname": "Weber",
+                    "parent_id": cls.company_weber.id,
+                    "email": "p.weber@weber-test.example",
+                },
+                {
+                    "firstname": "Tobias",
+                    "lastname": "Kern",
+                    "parent_id": cls.company_weber.id,
+                },
+            ]
+        )
+        cls.tobias.write(address)
+        cls.private = cls.create_person(
+            "Jürgen", "Weiß", email="j.weiss@example.com", **address
+        )
