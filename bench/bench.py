@@ -9,6 +9,7 @@ the database; results: .benchmark-results/bench.json and a table on stdout.
 import argparse
 import io
 import json
+import os
 import statistics
 import sys
 import time
@@ -765,6 +766,115 @@ def bench_order_transfer(env, repeat, size=1000):
             "native": theirs,
             "ratio": round(ours["seconds"] / theirs["seconds"], 2),
             "queries_added": ours["queries"] - theirs["queries"],
+        }
+    ]
+
+
+@benchmark("erp_outbox")
+def bench_erp_outbox(env, repeat, size=50):
+    """Outbox throughput to the external ERP, another Odoo: the second database
+    ERP_BENCH_DB (scripts/bench.sh prepares it) served by a started Odoo server.
+    Ours: the delivery job of each confirmed order (claim, dedupe lookup, partner
+    and product matching, create, write-back); native: a plain JSON-RPC create of
+    the same order with known ids, what a synchronous integration without outbox,
+    dedupe or matching would send. Queries are those on our side."""
+    erp_db = os.environ.get("ERP_BENCH_DB")
+    if not erp_db:
+        raise SystemExit(
+            "ERP_BENCH_DB is not set: run the benchmarks via scripts/bench.sh"
+        )
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from odoo_harness import start_odoo_server, stop_odoo_server  # noqa: PLC0415
+    from odoo_rpc import OdooRPC  # noqa: PLC0415
+
+    log = Path(".benchmark-results") / "bench-erp-server.log"
+    log.parent.mkdir(exist_ok=True)
+    process, url = start_odoo_server(erp_db, log)
+    try:
+        env = env(context=dict(env.context, tracking_disable=True))
+        erp = OdooRPC(url, erp_db, "admin", "admin")
+        code = f"BENCH-{time.time_ns()}"
+        product_values = {"name": f"PV-Modul {code}", "default_code": code}
+        product = env["product.product"].create([product_values])
+        erp_product = erp.execute("product.product", "create", [product_values])[0]
+        customer = env["res.partner"].create(
+            [{"name": f"Bench Kunde {code}", "is_company": True, "ref": code}]
+        )
+        erp_customer = erp.execute(
+            "res.partner", "create", [{"name": customer.name, "ref": code}]
+        )[0]
+        env["erp.backend"].create(
+            [
+                {
+                    "name": "Bench ERP",
+                    "adapter": "odoo",
+                    "odoo_url": url,
+                    "odoo_database": erp_db,
+                    "odoo_login": "admin",
+                    "odoo_password": "admin",
+                }
+            ]
+        )
+        ours, native = {}, {}
+        for run in range(repeat + 1):  # the first run warms both servers up
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "order_line": [
+                            (0, 0, {"product_id": product.id, "product_uom_qty": 2})
+                        ],
+                    }
+                    for _index in range(size)
+                ]
+            )
+            orders.action_confirm()
+            outboxes = orders.erp_outbox_ids
+            env.flush_all()
+            with measure(ours):
+                for outbox in outboxes:
+                    outbox._send_job()
+                env.flush_all()
+            with measure(native):
+                for order in orders:
+                    erp.execute(
+                        "sale.order",
+                        "create",
+                        [
+                            {
+                                "partner_id": erp_customer,
+                                "client_order_ref": order.name,
+                                "order_line": [
+                                    (
+                                        0,
+                                        0,
+                                        {
+                                            "product_id": erp_product,
+                                            "product_uom_qty": 2,
+                                        },
+                                    )
+                                ],
+                            }
+                        ],
+                    )
+            assert set(outboxes.mapped("state")) == {"sent"}, outboxes.mapped(
+                "last_error"
+            )
+            if not run:
+                ours, native = {}, {}
+    finally:
+        stop_odoo_server(process)
+    ours, native = summary(ours), summary(native)
+    return [
+        {
+            "case": f"deliver {size} orders",
+            "ours": ours,
+            "native": native,
+            "ratio": round(ours["seconds"] / native["seconds"], 2),
+            "queries_added": ours["queries"] - native["queries"],
+            "orders_per_second": round(size / ours["seconds"], 1),
+            "native_orders_per_second": round(size / native["seconds"], 1),
+            "queries_per_order": round(ours["queries"] / size, 1),
         }
     ]
 

@@ -26,6 +26,12 @@ if [ "${1:-}" = "--http" ]; then
         --out "$RESULTS/bench_http.json" "$@"
     exit
 fi
-PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$ROOT/bench/bench.py" --db "$DB" \
+# the external ERP of the outbox benchmark: a second database (Odoo's modules, none of
+# ours) that bench.py serves with a started Odoo server
+ERP_BENCH_DB="${DB}_erp"
+prepare_test_db "$ERP_BENCH_DB" "$RESULTS"
+ERP_BENCH_DB="$ERP_BENCH_DB" ODOO_PATH="$ODOO_PATH" ODOO_ADDONS_PATH="$(addons_path)" \
+    ODOO_DATA_DIR="$DATA_DIR" \
+    PATH="$VENV/bin:$PATH" "$VENV/bin/python" "$ROOT/bench/bench.py" --db "$DB" \
     --out "$RESULTS/bench.json" "$@" -- --addons-path="$(addons_path)" \
     --data-dir="$DATA_DIR" --log-level=warn

@@ -39,7 +39,10 @@ def parse(lines):
         if logger == "odoo.tests.result":
             found = RESULT.search(msg)
             if found:
-                result = tuple(int(x) for x in found.groups())
+                # one line per database the run loaded (the ERP tests' second
+                # database reports "0 tests"): add them up
+                counts = tuple(int(x) for x in found.groups())
+                result = tuple(map(sum, zip(result or (0, 0, 0), counts, strict=True)))
             continue
         if msg.startswith("Starting ") and msg.endswith(" ..."):
             current = (logger, msg[len("Starting ") : -len(" ...")])

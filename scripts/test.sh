@@ -17,6 +17,12 @@ mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.xml "$RESULTS"/*.log "$RESULTS"/summary.txt
 
 prepare_test_db "$DB" "$RESULTS"
+# the external ERP of erp_transfer's outbox tests: a second database on the same server
+# (Odoo's modules with sale_management and demo data, none of ours), reached over the
+# test server's own /jsonrpc; the tests fail when ERP_TEST_DB is missing
+ERP_TEST_DB="${DB}_erp"
+prepare_test_db "$ERP_TEST_DB" "$RESULTS"
+export ERP_TEST_DB
 
 tags=$(printf '/%s,' ${OUR_ADDONS//,/ }); tags=${tags%,}
 info "Odoo test runner: install $OUR_ADDONS, --test-tags $tags"

@@ -23,6 +23,8 @@
     "data": [
         "security/ir.model.access.csv",
         "security/erp_transfer_log_security.xml",
+        "security/erp_outbox_security.xml",
+        "data/erp_outbox_data.xml",
         "report/sale_order_report.xml",
         "wizard/crm_lead_transfer_again_views.xml",
         "views/base_comment_template_views.xml",
@@ -30,6 +32,10 @@
         "views/erp_transfer_log_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/erp_backend_views.xml",
+        "views/erp_outbox_views.xml",
+        "views/sale_order_outbox_views.xml",
+        "views/erp_outbox_menus.xml",
     ],
     "demo": [
         "demo/base_comment_template_demo.xml",

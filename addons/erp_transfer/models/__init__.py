@@ -11,3 +11,9 @@ from . import erp_orderx
 from . import erp_transfer_log
 from . import crm_lead
 from . import crm_lead_line
+from . import erp_adapter
+from . import erp_backend
+from . import erp_adapter_odoo
+from . import erp_adapter_orderx
+from . import erp_outbox
+from . import sale_order_outbox
