@@ -1,5 +1,7 @@
 from odoo import models
 
+from .res_partner_after_sales import MERGE_SYNC
+
 
 class MergePartnerAutomatic(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
@@ -19,7 +21,14 @@ class MergePartnerAutomatic(models.TransientModel):
             default=None,
         )
         since = first and (first.customer_since, first.customer_since_ref)
-        result = super()._merge(partner_ids, dst_partner, extra_checks)
+        # the merge writes the source's status fields on the kept partner: allowed
+        # to whoever may merge
+        merging = self.with_context(crm_phases_status_sync=MERGE_SYNC)
+        if dst_partner:
+            dst_partner = dst_partner.with_env(merging.env)
+        result = super(MergePartnerAutomatic, merging)._merge(
+            partner_ids, dst_partner, extra_checks
+        )
         kept = partners.exists().commercial_partner_id
         if not kept:
             return result

@@ -7,6 +7,9 @@ from odoo.tools import SQL
 # fields only a sales manager changes by hand; the documents set them automatically
 STATUS_FIELDS = ("customer_status", "customer_since", "customer_since_ref")
 PURCHASE_FIELDS = ("first_purchase_date", "last_purchase_date", "purchase_order_count")
+# context value that lets the contact merge carry the status over: an object, which
+# no RPC caller can put into a context (JSON)
+MERGE_SYNC = object()
 
 
 class ResPartner(models.Model):
@@ -84,9 +87,13 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     def _crm_phases_may_set_status(self):
-        """Superuser (the automatic setting and Odoo's commercial sync run as such)
-        and sales managers."""
-        return self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+        """Superuser (the automatic setting and Odoo's commercial sync run as such),
+        the contact merge and sales managers."""
+        return (
+            self.env.su
+            or self.env.context.get("crm_phases_status_sync") is MERGE_SYNC
+            or self.env.user.has_group("sales_team.group_sale_manager")
+        )
 
     def _crm_phases_check_status_unchanged(self, vals):
         """Others may write the status fields only with the value they already have

@@ -530,8 +530,13 @@ class TestAfterSales(AccountTestInvoicingCommon):
         order.action_confirm()
         prospect = Partner.create([{"name": "AS Merge Prospect", "is_company": True}])
         prospect.business_field_ids = self.field_pellet
-        wizard = self.env["base.partner.merge.automatic.wizard"].create({})
-        wizard._merge((customer | prospect).ids, prospect)
+        # merged by a salesman (who may not change a status by hand)
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.user_salesman)
+            .create({})
+        )
+        wizard._merge((customer | prospect).ids, prospect.with_user(self.user_salesman))
         self.assertFalse(customer.exists())
         self.assertRecordValues(
             prospect,
