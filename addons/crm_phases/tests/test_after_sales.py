@@ -2,7 +2,9 @@ from datetime import date
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
+from odoo.modules.migration import load_script
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import file_path
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -421,6 +423,32 @@ class TestAfterSales(AccountTestInvoicingCommon):
         # running it again (the manager's button) gives the same result
         post_init_hook(self.env)
         self.assertEqual(self._revenue(self.company_a), {self.field_solar: (300.0, 1)})
+
+    def test_upgrade_script(self):
+        """The migration to 18.0.1.7.0 runs the same backfill (an existing database
+        with confirmed orders); a new install's migration call does nothing."""
+        order = self._order(self.company_a, [(self.product_pump, 80.0)])
+        order.with_context(crm_phases_no_after_sales=True).action_confirm()
+        script = load_script(
+            file_path("crm_phases/migrations/18.0.1.7.0/post-migrate.py"),
+            "crm_phases_post_1_7_0",
+        )
+        script.migrate(self.env.cr, False)
+        self.env.invalidate_all()
+        self.assertEqual(self.company_a.customer_status, "prospect")
+        script.migrate(self.env.cr, "18.0.1.6.0")
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            self.company_a,
+            [
+                {
+                    "customer_status": "customer",
+                    "customer_since_ref": order,
+                    "business_field_ids": self.field_geo.ids,
+                }
+            ],
+        )
+        self.assertEqual(self._revenue(self.company_a), {self.field_geo: (80.0, 1)})
 
     def test_batch_queries_constant(self):
         """Confirming more orders of existing customers costs no more queries."""
