@@ -149,8 +149,9 @@ class ResPartner(models.Model):
         document, date, amount)``: lines of confirmed sales orders and of posted
         customer invoices that do not come from an order (those count with their
         order) and are not reversed by a credit note. ``partner_id`` is the
-        commercial entity, ``document`` ``"sale.order,<id>"`` or
-        ``"account.move,<id>"``, ``amount`` untaxed in the company currency
+        commercial entity, ``document`` the order's id or the invoice's id
+        negated (``purchases.document``: ``"sale.order,<id>"`` or
+        ``"account.move,<id>"``), ``amount`` untaxed in the company currency
         (orders at their rate of the order date, invoices at the accounting's), and
         ``business_field_id`` that of the product's category or its nearest parent
         (NULL for none; a document without lines yields one row with NULL)."""
@@ -185,7 +186,7 @@ class ResPartner(models.Model):
                 SELECT p.commercial_partner_id AS partner_id,
                        cf.business_field_id,
                        so.company_id,
-                       'sale.order,' || so.id AS document,
+                       so.id AS document,
                        so.date_order::date AS date,
                        COALESCE(sol.price_subtotal, 0)
                            / COALESCE(NULLIF(so.currency_rate, 0), 1.0) AS amount
@@ -203,7 +204,7 @@ class ResPartner(models.Model):
                 SELECT am.commercial_partner_id,
                        cf.business_field_id,
                        am.company_id,
-                       'account.move,' || am.id,
+                       -am.id,
                        COALESCE(am.invoice_date, am.date),
                        -COALESCE(aml.balance, 0)
                   FROM account_move am
@@ -233,12 +234,18 @@ class ResPartner(models.Model):
                  WHERE business_field_id IS NOT NULL
                  GROUP BY partner_id, business_field_id, company_id
             ),
-            purchases AS (
+            partner_purchases AS (
                 SELECT partner_id, MIN(date) AS first_date, MAX(date) AS last_date,
                        COUNT(DISTINCT document) AS document_count,
-                       (array_agg(document ORDER BY date, document))[1] AS document
+                       (array_agg(document ORDER BY date, document))[1] AS key
                   FROM lines
                  GROUP BY partner_id
+            ),
+            purchases AS (
+                SELECT partner_id, first_date, last_date, document_count,
+                       CASE WHEN key > 0 THEN 'sale.order,' || key
+                            ELSE 'account.move,' || -key END AS document
+                  FROM partner_purchases
             )
             """,
             order_where=order_where,
@@ -404,11 +411,13 @@ class ResPartner(models.Model):
                 )
 
     @api.model
-    def _crm_phases_fill_purchase_data(self, partner_ids=None):
+    def _crm_phases_fill_purchase_data(self, partner_ids=None, set_status=False):
         """Insert revenue lines, purchase dates and counts and add business fields
         from the documents, for ``partner_ids`` (commercial entities) or all, in SQL
-        (the revenue lines of those partners must not exist). Returns ``{partner id:
-        (first date, first document)}``."""
+        (the revenue lines of those partners must not exist); with ``set_status``,
+        the commercial entities with a purchase become customers since the first one
+        (date and document kept where set) in the same statement. Returns
+        ``{partner id: (first date, first document)}``."""
         cr = self.env.cr
         uid = self.env.uid
         cr.execute(
@@ -441,14 +450,26 @@ class ResPartner(models.Model):
                     UPDATE res_partner contact
                        SET first_purchase_date = purchases.first_date,
                            last_purchase_date = purchases.last_date,
-                           purchase_order_count = purchases.document_count
+                           purchase_order_count = purchases.document_count,
+                           customer_status = CASE WHEN %(set_status)s
+                               THEN 'customer' ELSE contact.customer_status END,
+                           customer_since = CASE WHEN %(set_status)s
+                               THEN COALESCE(
+                                   company.customer_since, purchases.first_date)
+                               ELSE contact.customer_since END,
+                           customer_since_ref = CASE WHEN %(set_status)s
+                               THEN COALESCE(
+                                   company.customer_since_ref, purchases.document)
+                               ELSE contact.customer_since_ref END
                       FROM purchases
+                      JOIN res_partner company ON company.id = purchases.partner_id
                      WHERE contact.commercial_partner_id = purchases.partner_id
                 )
                 SELECT partner_id, first_date, document FROM purchases
                 """,
                 lines=self._crm_phases_purchase_lines_sql(partner_ids=partner_ids),
                 uid=uid,
+                set_status=set_status,
             )
         )
         return {row[0]: (row[1], row[2]) for row in cr.fetchall()}
@@ -468,34 +489,7 @@ class ResPartner(models.Model):
             "last_purchase_date = NULL, purchase_order_count = 0 "
             "WHERE purchase_order_count <> 0 OR first_purchase_date IS NOT NULL"
         )
-        firsts = self._crm_phases_fill_purchase_data()
-        if firsts:
-            ids, dates, documents = zip(
-                *((pid, date, doc) for pid, (date, doc) in firsts.items()),
-                strict=True,
-            )
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE res_partner contact
-                       SET customer_status = 'customer',
-                           customer_since = COALESCE(
-                               company.customer_since, firsts.date),
-                           customer_since_ref = COALESCE(
-                               company.customer_since_ref, firsts.document)
-                      FROM unnest(%s::int[], %s::date[], %s::varchar[])
-                               AS firsts(partner_id, date, document),
-                           res_partner company
-                     WHERE company.id = firsts.partner_id
-                       AND contact.commercial_partner_id = firsts.partner_id
-                       AND (company.customer_status IS DISTINCT FROM 'customer'
-                            OR company.customer_since IS NULL)
-                    """,
-                    list(ids),
-                    list(dates),
-                    list(documents),
-                )
-            )
+        firsts = self._crm_phases_fill_purchase_data(set_status=True)
         self._crm_phases_invalidate_after_sales()
         self.env["res.partner"].invalidate_model(list(STATUS_FIELDS))
         return len(firsts)
