@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.modules.migration import load_script
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import file_path
+from odoo.tools.sql import index_exists
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -549,6 +550,12 @@ class TestAfterSales(AccountTestInvoicingCommon):
         self.assertEqual(
             Partner.with_user(self.user_salesman).search(action["domain"]) & ours,
             self.company_a,
+        )
+
+    def test_bought_search_indexed(self):
+        """ "Bought X since Y" reads the revenue lines by an index, not a scan."""
+        self.assertTrue(
+            index_exists(self.cr, "res_partner_business_field_revenue_bought_idx")
         )
 
     def test_merge_keeps_status_and_fields(self):
