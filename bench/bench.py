@@ -879,6 +879,275 @@ def bench_erp_outbox(env, repeat, size=50):
     ]
 
 
+def _after_sales_products(env, tag):
+    """A product per business field (and one of a category without field)."""
+    Category = env["product.category"]
+    products = env["product.product"]
+    for field in env["crm.business.field"].search([]):
+        categ = Category.create(
+            [{"name": f"Bench {field.name} {tag}", "business_field_id": field.id}]
+        )
+        products |= env["product.product"].create(
+            [
+                {
+                    "name": f"Bench {field.name} {tag}",
+                    "categ_id": categ.id,
+                    "list_price": 100.0,
+                }
+            ]
+        )
+    service = Category.create([{"name": f"Bench Services {tag}"}])
+    products |= env["product.product"].create(
+        [{"name": f"Bench Montage {tag}", "categ_id": service.id, "list_price": 50.0}]
+    )
+    return products
+
+
+def _after_sales_orders(env, partners, products, tag):
+    """One quotation per partner with two lines (a business field's product and the
+    service), created in one ``create``."""
+    return env["sale.order"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "client_order_ref": f"Bench {tag} {index}",
+                "order_line": [
+                    (0, 0, {"product_id": products[index % (len(products) - 1)].id}),
+                    (0, 0, {"product_id": products[-1].id}),
+                ],
+            }
+            for index, partner in enumerate(partners)
+        ]
+    )
+
+
+@benchmark("after_sales_confirm")
+def bench_after_sales_confirm(env, repeat, size=1000):
+    """Confirming 1 000 orders in one ``action_confirm``: with the after-sales update
+    (business fields, revenue, purchase data, status) against the same confirmation
+    with it switched off by the context key ``crm_phases_no_after_sales`` (Odoo's own
+    confirmation plus every other override, on orders created alike). Two cases:
+    1 000 prospects that all become customers (a tracked status write each), and
+    1 000 orders of existing customers (SQL only)."""
+    products = _after_sales_products(env, "confirm")
+    Partner = env["res.partner"]
+    rows = []
+    for case in ("prospects", "customers"):
+        ours, native = {}, {}
+        for run in range(max(1, repeat // 3)):  # 1 000 orders per run: slow
+            runs = []
+            for side in ("ours", "native"):
+                partners = Partner.create(
+                    [
+                        {
+                            "name": f"Bench {case} {side} {run} {index} GmbH",
+                            "is_company": True,
+                        }
+                        for index in range(size)
+                    ]
+                )
+                if case == "customers":
+                    partners.sudo().write({"customer_status": "customer"})
+                orders = _after_sales_orders(
+                    env, partners, products, f"{case}{side}{run}"
+                )
+                env.flush_all()
+                env.invalidate_all()
+                runs.append((side, orders))
+            for side, orders in runs:
+                if side == "ours":
+                    with measure(ours):
+                        orders.action_confirm()
+                        env.flush_all()
+                else:
+                    with measure(native):
+                        orders.with_context(
+                            crm_phases_no_after_sales=True
+                        ).action_confirm()
+                        env.flush_all()
+        ours, native = summary(ours), summary(native)
+        rows.append(
+            {
+                "case": f"confirm {size} orders, {case}",
+                "ours": ours,
+                "native": native,
+                "ratio": round(ours["seconds"] / native["seconds"], 2),
+                "queries_added": ours["queries"] - native["queries"],
+                "queries_added_per_order": round(
+                    (ours["queries"] - native["queries"]) / size, 3
+                ),
+            }
+        )
+    return rows
+
+
+def _clone_rows(env, table, template_id, values, count):
+    """``count`` rows of ``table`` in one INSERT … SELECT generate_series: ``values``
+    {column: SQL expression of n}, the other columns copied from the row
+    ``template_id``."""
+    env.cr.execute(
+        SQL(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = %s AND column_name <> 'id'",
+            table,
+        )
+    )
+    copied = [column for (column,) in env.cr.fetchall() if column not in values]
+    columns = [*values, *copied]
+    expressions = [SQL(expression) for expression in values.values()] + [
+        SQL("t.%s", SQL.identifier(column)) for column in copied
+    ]
+    env.cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM generate_series(1, %s) AS n, %s AS t"
+            " WHERE t.id = %s",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(", ").join(expressions),
+            count,
+            SQL.identifier(table),
+            template_id,
+        )
+    )
+
+
+@benchmark("after_sales_search")
+def bench_after_sales_search(env, repeat, partners=100000, lines=300000):
+    """ "Bought Solar since 2024" on 100 000 companies with 300 000 order lines
+    (150 000 confirmed orders of 2 lines, dates 2019-2025, generated in SQL in the
+    benchmark's database and rolled back): our search on the revenue lines against
+    Odoo's native way (``sale.report`` grouped by customer, category child of
+    Solar's, since the date); then the install backfill over those lines."""
+    products = _after_sales_products(env, "search")
+    template_partner = env["res.partner"].create(
+        [{"name": "Bench Vorlage GmbH", "is_company": True}]
+    )
+    template = env["sale.order"].create(
+        [
+            {
+                "partner_id": template_partner.id,
+                "order_line": [(0, 0, {"product_id": products[0].id})],
+            }
+        ]
+    )
+    env.flush_all()
+    env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM res_partner"))
+    first_partner = env.cr.fetchone()[0] + 1
+    _clone_rows(
+        env,
+        "res_partner",
+        template_partner.id,
+        {
+            "name": "'Bench Kunde ' || n || ' GmbH'",
+            "complete_name": "'Bench Kunde ' || n || ' GmbH'",
+            "is_company": "TRUE",
+            "active": "TRUE",
+            "customer_status": "'prospect'",
+        },
+        partners,
+    )
+    env.cr.execute(
+        SQL(
+            "UPDATE res_partner SET commercial_partner_id = id "
+            "WHERE id >= %s AND commercial_partner_id IS DISTINCT FROM id",
+            first_partner,
+        )
+    )
+    orders = lines // 2
+    env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM sale_order"))
+    first_order = env.cr.fetchone()[0] + 1
+    partner_of = f"{first_partner} + mod(n * 7919, {partners})"
+    _clone_rows(
+        env,
+        "sale_order",
+        template.id,
+        {
+            "name": "'BENCH' || n",
+            "partner_id": partner_of,
+            "partner_invoice_id": partner_of,
+            "partner_shipping_id": partner_of,
+            "state": "'sale'",
+            "date_order": "timestamp '2019-01-01' + mod(n, 2500) * interval '1 day'",
+            "currency_rate": "1.0",
+        },
+        orders,
+    )
+    product_ids = products.ids
+    fields_products = ", ".join(str(pid) for pid in product_ids[:-1])
+    _clone_rows(
+        env,
+        "sale_order_line",
+        template.order_line.id,
+        {
+            "order_id": f"{first_order} + (n - 1) / 2",
+            "product_id": f"CASE WHEN mod(n, 2) = 0 THEN {product_ids[-1]} ELSE "
+            f"(ARRAY[{fields_products}])[1 + mod(n / 2, {len(product_ids) - 1})] END",
+            "price_subtotal": "100 + mod(n, 900)",
+            "price_unit": "100 + mod(n, 900)",
+            "product_uom_qty": "1",
+            "display_type": "NULL",
+            "is_downpayment": "FALSE",
+            "state": "'sale'",
+        },
+        lines,
+    )
+    for table in ("res_partner", "sale_order", "sale_order_line"):
+        env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+    env.invalidate_all()
+    Partner = env["res.partner"]
+    rows = []
+    backfill = {}
+    with measure(backfill):
+        count = Partner._crm_phases_backfill_purchase_data()
+        env.flush_all()
+    env.cr.execute(SQL("ANALYZE res_partner_business_field_revenue"))
+    backfill = summary(backfill)
+    rows.append(
+        {
+            "case": f"install backfill, {lines} lines",
+            "ours": backfill,
+            "native": {"seconds": 0.0, "queries": 0},
+            "ratio": 0.0,
+            "queries_added": backfill["queries"],
+            "customers": count,
+        }
+    )
+    solar = env.ref("crm_phases.business_field_solar")
+    solar_categ = env["product.category"].search([("business_field_id", "=", solar.id)])
+    since = "2024-01-01"
+    ours, native = {}, {}
+    for _run in range(repeat):
+        env.invalidate_all()
+        with measure(ours):
+            found = Partner.search(Partner._search_bought_business_field(solar, since))
+        env.invalidate_all()
+        with measure(native):
+            groups = env["sale.report"]._read_group(
+                [
+                    ("categ_id", "child_of", solar_categ.ids),
+                    ("date", ">=", since),
+                    ("state", "=", "sale"),
+                ],
+                ["partner_id"],
+            )
+            native_found = Partner.browse(partner.id for (partner,) in groups)
+    assert set(found.ids) == set(native_found.commercial_partner_id.ids), (
+        len(found),
+        len(native_found),
+    )
+    ours, native = summary(ours), summary(native)
+    rows.append(
+        {
+            "case": f"bought Solar since 2024 ({len(found)} of {partners})",
+            "ours": ours,
+            "native": native,
+            "ratio": round(ours["seconds"] / native["seconds"], 2),
+            "queries_added": ours["queries"] - native["queries"],
+        }
+    )
+    return rows
+
+
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)

@@ -84,6 +84,9 @@ won_lost.action_set_lost()
 env["crm.lead.line"].create({"lead_id": still_open.id, "product_id": product.id,
                              "name": "Modul", "product_qty": 2})
 env.cr.execute("UPDATE crm_lead SET date_closed = '2024-05-04 10:00:00' WHERE id = %s", [won.id])
+order = env["sale.order"].create({"partner_id": people[0].id, "order_line": [
+    (0, 0, {"product_id": product.id, "product_uom_qty": 3, "price_unit": 100.0, "tax_id": [(5,)]})]})
+order.action_confirm()
 def clone(table, template_id, values, count):
     """count rows in SQL: values {column: SQL of n}, NOT NULL columns from the template."""
     env.cr.execute(
@@ -111,11 +114,11 @@ clone("crm_lead", still_open.id, {
     "date_deadline": "current_date + n",
 }, $ROWS)
 env.cr.commit()
-print("UPGRADE-DATA", won.id, won_lost.id, still_open.id, field.id)
+print("UPGRADE-DATA", won.id, won_lost.id, still_open.id, field.id, order.id, company.id)
 PY
 grep -q '^UPGRADE-DATA' "$RESULTS/upgrade-data.log" \
     || { tail -n 30 "$RESULTS/upgrade-data.log" >&2; fail "creating the data with the old code"; }
-read -r _ WON WON_LOST OPEN FIELD < <(grep '^UPGRADE-DATA' "$RESULTS/upgrade-data.log")
+read -r _ WON WON_LOST OPEN FIELD ORDER COMPANY < <(grep '^UPGRADE-DATA' "$RESULTS/upgrade-data.log")
 
 info "update to the current code: -u $OUR_ADDONS"
 up_started=$(date +%s)
@@ -136,7 +139,7 @@ expect() {  # expect LABEL SQL VALUE
 }
 info "checks (SQL)"
 expect "versions" "select string_agg(name || '=' || latest_version, ' ' order by name) from ir_module_module where name in ('crm_phases','mailmerge_letters','erp_transfer')" \
-    "crm_phases=18.0.1.6.0 erp_transfer=18.0.1.1.0 mailmerge_letters=18.0.1.2.0"
+    "crm_phases=18.0.1.7.0 erp_transfer=18.0.1.1.0 mailmerge_letters=18.0.1.2.0"
 expect "won lead handed over on its closing date" "select won_handled_date from crm_lead where id = $WON" "2024-05-04 10:00:00"
 expect "lost lead not marked" "select count(*) from crm_lead where id = $WON_LOST and won_handled_date is null" "1"
 expect "open lead not marked" "select count(*) from crm_lead where id = $OPEN and won_handled_date is null" "1"
@@ -154,6 +157,9 @@ expect "dedupe key with umlauts" "select name_company_key from res_partner where
     "juergen muellerup|sonnenschein upgrade ag"
 expect "dedupe key, spaces collapsed" "select name_company_key from res_partner where lastname = 'Braunup'" "braunup eva|oeko strom gmbh"
 expect "dedupe key with accents (Python)" "select name_company_key from res_partner where lastname = 'Martínezup'" "jose martinezup|energie sarl"
+expect "customer from the order confirmed before the upgrade" "select customer_status || ' ' || customer_since_ref || ' ' || purchase_order_count from res_partner where id = $COMPANY" \
+    "customer sale.order,$ORDER 1"
+expect "its business field and revenue" "select business_field_id || ' ' || round(amount)::int from res_partner_business_field_revenue where partner_id = $COMPANY" "$FIELD 300"
 expect "no contact left without key or salutation" "select count(*) from res_partner where (name_company_key is null and name ~ '[^[:space:]]') or letter_salutation is null" "0"
 
 info "checks (the stored values equal what the ORM computes)"

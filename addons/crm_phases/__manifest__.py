@@ -3,7 +3,7 @@
     "name": "CRM Phases",
     "summary": "Trade-fair acquisition, opportunities and website requests, "
     "won automation, business fields and customer status",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
@@ -23,6 +23,7 @@
         "security/crm_campaign_activity_security.xml",
         "security/crm_pipeline_report_security.xml",
         "security/crm_campaign_import_run_security.xml",
+        "security/res_partner_business_field_revenue_security.xml",
         "data/crm_business_field_data.xml",
         "data/crm_website_request_data.xml",
         "data/mail_activity_type_data.xml",
@@ -34,6 +35,7 @@
         "wizard/crm_campaign_export_wizard_views.xml",
         "wizard/crm_campaign_thank_you_wizard_views.xml",
         "wizard/crm_campaign_import_wizard_views.xml",
+        "wizard/crm_bought_business_field_wizard_views.xml",
         "views/crm_business_field_views.xml",
         "views/product_category_views.xml",
         "views/product_template_views.xml",
@@ -48,6 +50,9 @@
         "views/thank_you_unsubscribe_templates.xml",
         "views/crm_phases_menus.xml",
         "views/crm_campaign_import_run_views.xml",
+        "views/res_partner_after_sales_views.xml",
+        "views/res_partner_business_field_revenue_views.xml",
+        "views/crm_phases_after_sales_menus.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -55,6 +60,7 @@
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/crm_campaign_activity_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -16,3 +16,8 @@ from . import crm_campaign_import_mapping
 from . import crm_campaign_visitor_import
 from . import crm_campaign_import_run
 from . import ir_ui_view
+from . import res_partner_business_field_revenue
+from . import res_partner_after_sales
+from . import sale_order
+from . import account_move
+from . import base_partner_merge_automatic_wizard

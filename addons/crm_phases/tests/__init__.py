@@ -22,3 +22,4 @@ from . import test_thank_you_mail_background
 from . import test_indexes
 from . import test_website_request_guard
 from . import test_thank_you_per_company
+from . import test_after_sales
