@@ -1,6 +1,7 @@
 """After-sales over JSON-RPC: a salesperson confirms an order with a Solar product for
 a prospect company; the company becomes a customer with Solar, and the back office's
-"bought Solar since …" search finds it once."""
+"bought Solar since …" search finds it once, and the mailing to the found companies
+addresses its preferred contact only."""
 
 import datetime
 import uuid
@@ -24,9 +25,22 @@ def test_confirmed_order_makes_solar_customer(admin, salesperson):
         "create",
         [{"name": f"Sonnenschein AG {tag}", "is_company": True}],
     )[0]
-    contact = salesperson.execute(
-        "res.partner", "create", [{"name": f"Anna Schmidt {tag}", "parent_id": company}]
-    )[0]
+    contact, colleague = salesperson.execute(
+        "res.partner",
+        "create",
+        [
+            {
+                "name": f"Anna Schmidt {tag}",
+                "parent_id": company,
+                "email": f"anna.{tag}@sonnenschein.example",
+            },
+            {
+                "name": f"Bernd Meier {tag}",
+                "parent_id": company,
+                "email": f"bernd.{tag}@sonnenschein.example",
+            },
+        ],
+    )
     before = salesperson.execute(
         "res.partner", "read", [company], ["customer_status", "business_field_ids"]
     )[0]
@@ -46,7 +60,9 @@ def test_confirmed_order_makes_solar_customer(admin, salesperson):
     salesperson.execute("sale.order", "action_confirm", [order])
 
     fields = ["customer_status", "customer_since", "business_field_ids"]
-    rows = salesperson.execute("res.partner", "read", [company, contact], fields)
+    rows = salesperson.execute(
+        "res.partner", "read", [company, contact, colleague], fields
+    )
     today = datetime.date.today()
     for row in rows:
         assert row["customer_status"] == "customer"
@@ -84,3 +100,20 @@ def test_confirmed_order_makes_solar_customer(admin, salesperson):
         ],
     )
     assert found == [company]
+
+    # one recipient per company: the preferred contact, the colleague left out
+    admin.execute("res.partner", "write", [contact], {"is_preferred_recipient": True})
+    wizard = salesperson.execute(
+        "mailmerge.recipient.wizard",
+        "create",
+        [{"partner_ids": [(6, 0, found)], "channel": "mail"}],
+    )[0]
+    lines = salesperson.execute(
+        "mailmerge.recipient.wizard.line",
+        "search_read",
+        [("wizard_id", "=", wizard)],
+        ["recipient_id", "how"],
+    )
+    assert [(line["recipient_id"][0], line["how"]) for line in lines] == [
+        (contact, "preferred")
+    ]
