@@ -63,7 +63,7 @@ fi
 cat >"$VENV/bin/wkhtmltopdf" <<'WRAPPER'
 #!/usr/bin/env bash
 # written by scripts/bootstrap.sh: the patched wkhtmltopdf without its OpenSSL 1.0 noise
-"$(dirname "$0")/wkhtmltopdf.bin" "$@" 2> >(grep -v '^QSslSocket: cannot resolve ' >&2)
+"$(dirname "$0")/wkhtmltopdf.bin" "$@" 2> >(grep -v '^QSslSocket: cannot ' >&2)
 WRAPPER
 chmod +x "$VENV/bin/wkhtmltopdf"
 echo "$stamp" >"$VENV/.stamp"

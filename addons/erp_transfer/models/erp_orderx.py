@@ -502,7 +502,10 @@ class ErpOrderx(models.AbstractModel):
         writer.cloneReaderDocumentRoot(reader)
         if not writer.is_pdfa:
             try:
-                writer.convert_to_pdfa()
+                # fontTools complains about the zero timestamps of the fonts
+                # wkhtmltopdf embeds (harmless: it reads them as Unix time)
+                with mute_logger("fontTools.ttLib.tables._h_e_a_d"):
+                    writer.convert_to_pdfa()
             except Exception:  # noqa: BLE001 - as account_edi_ubl_cii: keep the PDF
                 _logger.exception(
                     "Could not convert the PDF of %s to PDF/A", order.name
