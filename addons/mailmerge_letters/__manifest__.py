@@ -10,7 +10,7 @@
     "website": "https://github.com/crm-phases/odoo-crm-phases",
     "maintainers": ["crm-phases"],
     "development_status": "Alpha",
-    "depends": ["contacts", "mail", "partner_firstname", "l10n_din5008"],
+    "depends": ["contacts", "mail", "partner_firstname", "l10n_din5008", "queue_job"],
     "data": [
         "security/ir.model.access.csv",
         "wizard/mailmerge_recipient_wizard_views.xml",
@@ -19,6 +19,7 @@
         "views/res_config_settings_views.xml",
         "report/mailmerge_letter_report.xml",
         "views/mailmerge_letter_template_views.xml",
+        "views/mailmerge_letter_run_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

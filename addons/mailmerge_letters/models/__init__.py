@@ -4,3 +4,4 @@ from . import res_config_settings
 from . import res_partner
 from . import mailmerge_letter_template
 from . import res_partner_letter
+from . import mailmerge_letter_run

@@ -200,17 +200,48 @@ class MailmergeLetterTemplate(models.Model):
         """Bytes of one PDF with the letters of ``partners``, in their order: one
         wkhtmltopdf call per chunk of ``_letter_chunk_size`` letters, merged."""
         self.ensure_one()
-        self._check_letter_placeholders()
-        if not partners:
+        pdfs = list(self._render_letters_by_partner(partners).values())
+        if not pdfs:
             return b""
-        report = self.env.ref("mailmerge_letters.action_report_letter")
-        pdfs = []
-        for chunk in split_every(self._letter_chunk_size, partners.ids):
-            pdf, __ = report._render_qweb_pdf(
-                report, list(chunk), data={"letter_template_id": self.id}
-            )
-            pdfs.append(pdf)
         return pdfs[0] if len(pdfs) == 1 else merge_pdf(pdfs)
+
+    def _render_letters_by_partner(self, partners):
+        """``{partner id: bytes of their letter's PDF}`` in the order of
+        ``partners``, rendered in chunks of ``_letter_chunk_size`` letters."""
+        self.ensure_one()
+        self._check_letter_placeholders()
+        pdfs = {}
+        for chunk in split_every(self._letter_chunk_size, partners.ids):
+            pdfs.update(self._render_letters_chunk(list(chunk)))
+        return pdfs
+
+    def _render_letters_chunk(self, partner_ids):
+        """One wkhtmltopdf call for the letters of ``partner_ids``, split per
+        letter along the PDF's outline (each letter's subject is a heading)."""
+        report = self.env.ref("mailmerge_letters.action_report_letter")
+        streams = report._render_qweb_pdf_prepare_streams(
+            report, {"letter_template_id": self.id}, res_ids=partner_ids
+        )
+        pdfs = {}
+        for partner_id in partner_ids:
+            stream = streams.get(partner_id, {}).get("stream")
+            if stream is None:
+                break
+            pdfs[partner_id] = stream.getvalue()
+        else:
+            return pdfs
+        # the letters could not be told apart: one call per letter
+        return {
+            partner_id: next(iter(self._render_letters_chunk_single(partner_id)))
+            for partner_id in partner_ids
+        }
+
+    def _render_letters_chunk_single(self, partner_id):
+        report = self.env.ref("mailmerge_letters.action_report_letter")
+        streams = report._render_qweb_pdf_prepare_streams(
+            report, {"letter_template_id": self.id}, res_ids=[partner_id]
+        )
+        return [stream["stream"].getvalue() for stream in streams.values()]
 
     def action_preview_letter(self):
         """The letter of one recipient as HTML, for the form's preview."""

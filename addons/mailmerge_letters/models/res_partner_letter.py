@@ -107,3 +107,19 @@ class ResPartner(models.Model):
         if self.country_id and self.country_id != company_country:
             lines.append((self.country_id.name or "").upper())
         return Markup("<br/>").join(escape(line) for line in lines if line)
+
+    def _select_letter_recipients(self):
+        """The recipient rule for serial letters on the selected partners
+        ``self``: ``(recipients, skipped)``, ``skipped`` ``{partner: reason}``
+        with the left-out of the rule, the archived, those who objected to
+        advertising by post and those without a postal address."""
+        recipients, skipped = self._select_mailing_recipients(channel="letter")
+        skipped = dict(skipped)
+        for partner in recipients:
+            if partner.postal_objection:
+                skipped[partner] = self.env._("Objected to advertising by post")
+            elif not partner._is_mailing_reachable("letter"):
+                skipped[partner] = self.env._(
+                    "No postal address (street and ZIP or city)"
+                )
+        return recipients.filtered(lambda p: p not in skipped), skipped

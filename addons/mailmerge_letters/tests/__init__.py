@@ -6,3 +6,4 @@ from . import test_recipient_wizard
 from . import test_mailmerge_export
 from . import test_letter_template
 from . import test_letter_pdf
+from . import test_letter_run

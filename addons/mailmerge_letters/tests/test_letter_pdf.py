@@ -106,19 +106,19 @@ class TestLetterPdf(MailmergeLettersCase):
         """One wkhtmltopdf call per chunk (the chunk size patched down to 2)."""
         Template = type(self.template)
         Report = type(self.env["ir.actions.report"])
-        original = Report._render_qweb_pdf
+        original = Report._render_qweb_pdf_prepare_streams
         calls = []
 
-        def spy(report, report_ref, res_ids=None, data=None):
+        def spy(report, report_ref, data, res_ids=None):
             calls.append(list(res_ids))
-            return original(report, report_ref, res_ids=res_ids, data=data)
+            return original(report, report_ref, data, res_ids=res_ids)
 
         for count in (1, 2, 3, 5):
             calls.clear()
             with (
                 self.subTest(count=count),
                 patch.object(Template, "_letter_chunk_size", 2),
-                patch.object(Report, "_render_qweb_pdf", spy),
+                patch.object(Report, "_render_qweb_pdf_prepare_streams", spy),
             ):
                 pdf = self._render(self.partners[:count])
                 self.assertEqual(
