@@ -48,6 +48,7 @@
         "views/thank_you_unsubscribe_templates.xml",
         "views/crm_phases_menus.xml",
         "views/crm_campaign_import_run_views.xml",
+        "views/mailmerge_letter_bindings.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -20,6 +20,7 @@
         "report/mailmerge_letter_report.xml",
         "views/mailmerge_letter_template_views.xml",
         "views/mailmerge_letter_run_views.xml",
+        "data/mailmerge_letter_template_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

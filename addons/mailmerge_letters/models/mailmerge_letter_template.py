@@ -170,11 +170,13 @@ class MailmergeLetterTemplate(models.Model):
             if self.lang
             else {p.id: self._get_letter_lang(p) for p in partners}
         )
+        active = {code for code, __ in self.env["res.lang"].get_installed()}
         by_lang = {}
         for partner in partners:
-            by_lang.setdefault(
-                langs.get(partner.id) or self._get_letter_lang(partner), []
-            ).append(partner.id)
+            lang = langs.get(partner.id)
+            if lang not in active:
+                lang = self._get_letter_lang(partner)
+            by_lang.setdefault(lang, []).append(partner.id)
         letters = {}
         for lang, res_ids in by_lang.items():
             template = self.with_context(lang=lang)

@@ -127,3 +127,22 @@ class TestLetterRun(MailmergeRecipientCase):
         self.assertFalse(wizard.recipient_count)
         with self.assertRaises(UserError):
             wizard.action_print()
+
+    def test_opened_from_records_with_a_partner(self):
+        """From opportunities or campaign activities (crm_phases binds the action
+        there): their contacts; here with users, which have a partner too."""
+        user = self.env["res.users"].create(
+            {"name": "Ulla User", "login": "ulla_letters", "email": "ulla@example.com"}
+        )
+        wizard = (
+            self.env["mailmerge.letter.wizard"]
+            .with_context(active_model="res.users", active_ids=user.ids)
+            .create({"template_id": self.template.id})
+        )
+        self.assertEqual(wizard.partner_ids, user.partner_id)
+        wizard = (
+            self.env["mailmerge.letter.wizard"]
+            .with_context(active_model="res.lang", active_ids=[1])
+            .create({"template_id": self.template.id})
+        )
+        self.assertFalse(wizard.partner_ids)

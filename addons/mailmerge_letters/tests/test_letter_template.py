@@ -220,3 +220,24 @@ class TestLetterTemplate(MailmergeLettersCase):
         partner.postal_objection = False
         self.assertFalse(partner.postal_objection_date)
         self.assertFalse(partner.postal_objection_source)
+
+    def test_data_templates(self):
+        """The thank-you and Solar letters in German and English render for a
+        non-editor, each in its language."""
+        partner = self.create_person(
+            "Hans", "Müller", lang="en_US", form_of_address="mr"
+        )
+        for xmlid, lang, subject in [
+            ("letter_template_fair_thanks_de", "de_DE", "Vielen Dank für Ihren Besuch"),
+            ("letter_template_fair_thanks_en", "en_US", "Thank you for visiting"),
+            ("letter_template_solar_de", "de_DE", "Neues für unsere Solar-Kunden"),
+            ("letter_template_solar_en", "en_US", "News for our solar customers"),
+        ]:
+            with self.subTest(xmlid=xmlid):
+                template = self.env.ref(f"mailmerge_letters.{xmlid}")
+                letter = self._letter(partner, template.with_user(self.user_clerk))
+                self.assertEqual(letter["lang"], lang)
+                self.assertIn(subject, letter["subject"])
+                self.assertTrue(letter["enclosures"])
+                # a non-editor may edit them: they use listed placeholders only
+                template.with_user(self.user_clerk).closing = "Beste Grüße"

@@ -40,15 +40,28 @@ class MailmergeLetterWizard(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        context = self.env.context
-        if (
-            "partner_ids" in fields_list
-            and not values.get("partner_ids")
-            and context.get("active_model") == "res.partner"
-            and context.get("active_ids")
-        ):
-            values["partner_ids"] = [fields.Command.set(context["active_ids"])]
+        if "partner_ids" in fields_list and not values.get("partner_ids"):
+            partners = self._get_active_partners()
+            if partners:
+                values["partner_ids"] = [fields.Command.set(partners.ids)]
         return values
+
+    @api.model
+    def _get_active_partners(self):
+        """The partners of the records the wizard was opened from: contacts
+        themselves, or the ``partner_id`` of opportunities, campaign activities
+        and any other record that has one."""
+        context = self.env.context
+        model, ids = context.get("active_model"), context.get("active_ids")
+        if not (model and ids) or model not in self.env:
+            return self.env["res.partner"]
+        records = self.env[model].browse(ids)
+        if model == "res.partner":
+            return records
+        field = records._fields.get("partner_id")
+        if field is None or field.comodel_name != "res.partner":
+            return self.env["res.partner"]
+        return records.partner_id
 
     @api.depends("partner_ids")
     def _compute_recipients(self):
