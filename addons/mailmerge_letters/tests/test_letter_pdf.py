@@ -131,3 +131,25 @@ class TestLetterPdf(MailmergeLettersCase):
 
     def test_empty_selection(self):
         self.assertEqual(self._render(self.env["res.partner"]), b"")
+
+    def test_long_letters_split_per_recipient(self):
+        """Letters of several pages: each recipient's own PDF holds exactly their
+        pages (split along the outline of one wkhtmltopdf call)."""
+        paragraph = "<p>" + "Solarstrom vom eigenen Dach. " * 40 + "</p>"
+        self.template.body_html = paragraph * 8
+        partners = self.partners[:2]
+        pdfs = self.template.with_context(
+            force_report_rendering=True
+        )._render_letters_by_partner(partners)
+        self.assertEqual(list(pdfs), partners.ids)
+        for index, partner in enumerate(partners):
+            pages = pdf_pages(pdfs[partner.id])
+            self.assertGreater(pages, 1)
+            text = pdf_text(pdfs[partner.id])
+            self.assertIn(self.salutations[index], text)
+            other = partners[1 - index]
+            self.assertNotIn(other.letter_address_name, text)
+        combined = self._render(partners)
+        self.assertEqual(
+            pdf_pages(combined), sum(pdf_pages(pdf) for pdf in pdfs.values())
+        )
