@@ -1,12 +1,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import io
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools.pdf import merge_pdf
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter, merge_pdf
 
 from odoo.addons.queue_job.job import identity_exact
+
+
+def _pad_to_even_pages(pdf):
+    """``pdf`` with a blank page appended when its number of pages is odd."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    if len(reader.pages) % 2 == 0:
+        return pdf
+    writer = PdfFileWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.add_blank_page()
+    stream = io.BytesIO()
+    writer.write(stream)
+    return stream.getvalue()
 
 
 class MailmergeLetterRun(models.Model):
@@ -57,6 +72,11 @@ class MailmergeLetterRun(models.Model):
         "ir.attachment", string="Letters (PDF)", readonly=True
     )
     error = fields.Text(readonly=True)
+    duplex = fields.Boolean(
+        string="Duplex Printing",
+        help="A blank back page after each letter of an odd number of pages, so "
+        "that every letter starts on a new sheet.",
+    )
 
     @api.depends("template_id.name", "date")
     def _compute_name(self):
@@ -86,7 +106,7 @@ class MailmergeLetterRun(models.Model):
         )
 
     @api.model
-    def _start(self, template, recipients, skipped):
+    def _start(self, template, recipients, skipped, duplex=False):
         """Create the run of ``template`` for ``recipients`` (in order), with
         ``skipped`` (``{partner: reason}``), and render it at once or queue it."""
         lines = [
@@ -98,7 +118,9 @@ class MailmergeLetterRun(models.Model):
             )
             for partner, reason in skipped.items()
         ]
-        run = self.create([{"template_id": template.id, "line_ids": lines}])
+        run = self.create(
+            [{"template_id": template.id, "line_ids": lines, "duplex": duplex}]
+        )
         if len(recipients) > self._get_background_threshold():
             run._delay_next_chunk()
         else:
@@ -141,6 +163,8 @@ class MailmergeLetterRun(models.Model):
         self.ensure_one()
         lines = self.recipient_line_ids.sorted("sequence")
         pdfs = [base64.b64decode(line.attachment_id.datas) for line in lines]
+        if self.duplex:
+            pdfs = [_pad_to_even_pages(pdf) for pdf in pdfs]
         if pdfs:
             pdf = pdfs[0] if len(pdfs) == 1 else merge_pdf(pdfs)
             self.attachment_id = self.env["ir.attachment"].create(

@@ -122,6 +122,32 @@ class TestLetterRun(MailmergeRecipientCase):
         self.assertEqual(run.done_count, 2)
         self.assertTrue(run.attachment_id)
 
+    def test_duplex_blank_back_pages(self):
+        wizard = self._wizard(self.selection)
+        wizard.duplex = True
+        run = self.env["mailmerge.letter.run"].browse(wizard.action_print()["res_id"])
+        pdf = base64.b64decode(run.attachment_id.datas)
+        # two letters of one page, each with its blank back page
+        self.assertEqual(PdfFileReader(io.BytesIO(pdf)).getNumPages(), 4)
+        text_pages = pdf_text(pdf).split("\f")
+        self.assertIn("Jürgen Weiß", text_pages[0])
+        self.assertFalse(text_pages[1].strip())
+        self.assertIn("Tobias Kern", text_pages[2])
+        # each recipient's own letter stays as it was printed
+        line = run.recipient_line_ids[:1]
+        self.assertEqual(
+            PdfFileReader(io.BytesIO(line.attachment_id.raw)).getNumPages(), 1
+        )
+
+    def test_background_threshold_setting(self):
+        settings = self.env["res.config.settings"].create(
+            {"mailmerge_letter_background_recipients": 7}
+        )
+        settings.execute()
+        self.assertEqual(
+            self.env["mailmerge.letter.run"]._get_background_threshold(), 7
+        )
+
     def test_nobody_left(self):
         wizard = self._wizard(self.objector | self.no_address)
         self.assertFalse(wizard.recipient_count)

@@ -36,6 +36,10 @@ class MailmergeLetterWizard(models.TransientModel):
         domain="[('id', 'in', recipient_ids)]",
     )
     preview_html = fields.Html(compute="_compute_preview_html", sanitize=False)
+    duplex = fields.Boolean(
+        string="Duplex Printing",
+        help="A blank back page after each letter of an odd number of pages.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -95,7 +99,7 @@ class MailmergeLetterWizard(models.TransientModel):
             raise UserError(self.env._("No recipient left to write to."))
         self.template_id._check_letter_placeholders()
         run = self.env["mailmerge.letter.run"]._start(
-            self.template_id, recipients, skipped
+            self.template_id, recipients, skipped, duplex=self.duplex
         )
         return {
             "type": "ir.actions.act_window",
