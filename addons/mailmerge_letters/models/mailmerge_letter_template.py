@@ -219,31 +219,26 @@ class MailmergeLetterTemplate(models.Model):
 
     def _render_letters_chunk(self, partner_ids):
         """One wkhtmltopdf call for the letters of ``partner_ids``, split per
-        letter along the PDF's outline (each letter's subject is a heading)."""
+        letter by Odoo (one page each, or along the PDF's outline: each letter's
+        subject is a heading); should that fail, one call per letter."""
         report = self.env.ref("mailmerge_letters.action_report_letter")
         streams = report._render_qweb_pdf_prepare_streams(
-            report, {"letter_template_id": self.id}, res_ids=partner_ids
+            report, {"letter_template_id": self.id}, res_ids=list(partner_ids)
         )
         pdfs = {}
         for partner_id in partner_ids:
             stream = streams.get(partner_id, {}).get("stream")
             if stream is None:
-                break
+                if len(partner_ids) == 1:
+                    # one letter: the whole PDF, whatever key Odoo gave it
+                    stream = next(s["stream"] for s in streams.values() if s["stream"])
+                else:
+                    return {
+                        pid: self._render_letters_chunk([pid])[pid]
+                        for pid in partner_ids
+                    }
             pdfs[partner_id] = stream.getvalue()
-        else:
-            return pdfs
-        # the letters could not be told apart: one call per letter
-        return {
-            partner_id: next(iter(self._render_letters_chunk_single(partner_id)))
-            for partner_id in partner_ids
-        }
-
-    def _render_letters_chunk_single(self, partner_id):
-        report = self.env.ref("mailmerge_letters.action_report_letter")
-        streams = report._render_qweb_pdf_prepare_streams(
-            report, {"letter_template_id": self.id}, res_ids=[partner_id]
-        )
-        return [stream["stream"].getvalue() for stream in streams.values()]
+        return pdfs
 
     def action_preview_letter(self):
         """The letter of one recipient as HTML, for the form's preview."""

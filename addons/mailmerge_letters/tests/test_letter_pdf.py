@@ -138,9 +138,19 @@ class TestLetterPdf(MailmergeLettersCase):
         paragraph = "<p>" + "Solarstrom vom eigenen Dach. " * 40 + "</p>"
         self.template.body_html = paragraph * 8
         partners = self.partners[:2]
-        pdfs = self.template.with_context(
-            force_report_rendering=True
-        )._render_letters_by_partner(partners)
+        Report = type(self.env["ir.actions.report"])
+        original = Report._render_qweb_pdf_prepare_streams
+        calls = []
+
+        def spy(report, report_ref, data, res_ids=None):
+            calls.append(list(res_ids))
+            return original(report, report_ref, data, res_ids=res_ids)
+
+        with patch.object(Report, "_render_qweb_pdf_prepare_streams", spy):
+            pdfs = self.template.with_context(
+                force_report_rendering=True
+            )._render_letters_by_partner(partners)
+        self.assertEqual(calls, [partners.ids])
         self.assertEqual(list(pdfs), partners.ids)
         for index, partner in enumerate(partners):
             pages = pdf_pages(pdfs[partner.id])
