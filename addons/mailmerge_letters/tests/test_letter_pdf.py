@@ -159,6 +159,13 @@ class TestLetterPdf(MailmergeLettersCase):
             self.assertIn(self.salutations[index], text)
             other = partners[1 - index]
             self.assertNotIn(other.letter_address_name, text)
+        # page numbers from page 2 of each letter (DIN 5008)
+        for partner in partners:
+            pages = pdf_text(pdfs[partner.id]).split("\f")
+            self.assertNotIn("Page:", pages[0])
+            count = pdf_pages(pdfs[partner.id])
+            self.assertIn(f"Page: 2 of {count}", pages[1])
+            self.assertIn(f"Page: {count} of {count}", pages[count - 1])
         combined = self._render(partners)
         self.assertEqual(
             pdf_pages(combined), sum(pdf_pages(pdf) for pdf in pdfs.values())
