@@ -64,6 +64,16 @@ class ResPartner(models.Model):
             expression for expression, __ in self._get_letter_placeholders()
         )
 
+    @api.model
+    def _get_postal_objection_source(self):
+        """Where an objection being recorded now comes from: the context key
+        ``postal_objection_source``, else an import (Odoo's import sets
+        ``import_file``), else by hand."""
+        context = self.env.context
+        if context.get("postal_objection_source"):
+            return context["postal_objection_source"]
+        return "import" if context.get("import_file") else "manual"
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -73,7 +83,7 @@ class ResPartner(models.Model):
                 )
                 vals.setdefault(
                     "postal_objection_source",
-                    self.env.context.get("postal_objection_source", "manual"),
+                    self._get_postal_objection_source(),
                 )
         return super().create(vals_list)
 
@@ -86,7 +96,7 @@ class ResPartner(models.Model):
                 )
                 vals.setdefault(
                     "postal_objection_source",
-                    self.env.context.get("postal_objection_source", "manual"),
+                    self._get_postal_objection_source(),
                 )
             else:
                 vals = dict(

@@ -217,6 +217,10 @@ class TestLetterTemplate(MailmergeLettersCase):
             .create({"name": "Imported", "postal_objection": True})
         )
         self.assertEqual(imported.postal_objection_source, "import")
+        # Odoo's import of contacts
+        other = self.create_person("Ida", "Import")
+        other.with_context(import_file=True).postal_objection = True
+        self.assertEqual(other.postal_objection_source, "import")
         partner.postal_objection = False
         self.assertFalse(partner.postal_objection_date)
         self.assertFalse(partner.postal_objection_source)
