@@ -41,6 +41,7 @@
         "views/utm_campaign_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/mailmerge_letter_bindings.xml",
         "views/crm_lead_report_views.xml",
         "views/crm_lead_line_views.xml",
         "views/res_config_settings_views.xml",
@@ -48,7 +49,6 @@
         "views/thank_you_unsubscribe_templates.xml",
         "views/crm_phases_menus.xml",
         "views/crm_campaign_import_run_views.xml",
-        "views/mailmerge_letter_bindings.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
