@@ -43,6 +43,7 @@
         "views/utm_campaign_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/mailmerge_letter_bindings.xml",
         "views/crm_lead_report_views.xml",
         "views/crm_lead_line_views.xml",
         "views/res_config_settings_views.xml",

@@ -10,13 +10,17 @@
     "website": "https://github.com/crm-phases/odoo-crm-phases",
     "maintainers": ["crm-phases"],
     "development_status": "Alpha",
-    "depends": ["contacts", "mail", "partner_firstname"],
+    "depends": ["contacts", "mail", "partner_firstname", "l10n_din5008", "queue_job"],
     "data": [
         "security/ir.model.access.csv",
         "wizard/mailmerge_recipient_wizard_views.xml",
         "wizard/mailmerge_export_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "report/mailmerge_letter_report.xml",
+        "views/mailmerge_letter_template_views.xml",
+        "views/mailmerge_letter_run_views.xml",
+        "data/mailmerge_letter_template_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

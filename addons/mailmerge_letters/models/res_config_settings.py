@@ -7,3 +7,10 @@ class ResConfigSettings(models.TransientModel):
     mailing_recipient_fallback = fields.Selection(
         related="company_id.mailing_recipient_fallback", readonly=False
     )
+    mailmerge_letter_background_recipients = fields.Integer(
+        string="Serial Letters in the Background From",
+        config_parameter="mailmerge_letters.letter_background_recipients",
+        default=100,
+        help="Serial letters to more recipients than this are printed by "
+        "background jobs; the user is notified when the PDF is ready.",
+    )

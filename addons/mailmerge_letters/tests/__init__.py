@@ -4,3 +4,6 @@ from . import test_migrations
 from . import test_recipient_rule
 from . import test_recipient_wizard
 from . import test_mailmerge_export
+from . import test_letter_template
+from . import test_letter_pdf
+from . import test_letter_run

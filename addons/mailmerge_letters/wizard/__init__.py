@@ -2,3 +2,5 @@ from . import mailmerge_recipient_wizard
 from . import mailmerge_recipient_wizard_line
 from . import mailmerge_export_wizard
 from . import mailmerge_export_wizard_line
+from . import mailmerge_letter_preview
+from . import mailmerge_letter_wizard

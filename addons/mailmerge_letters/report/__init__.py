@@ -1,0 +1,1 @@
+from . import mailmerge_letter_report

@@ -1,0 +1,121 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class MailmergeLetterWizard(models.TransientModel):
+    """Serial letter to the selected contacts: the recipient rule, who is left
+    out and why, a preview of any recipient's letter, then one PDF to print."""
+
+    _name = "mailmerge.letter.wizard"
+    _description = "Serial Letter"
+
+    template_id = fields.Many2one("mailmerge.letter.template", required=True)
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "mailmerge_letter_wizard_partner_rel",
+        string="Selection",
+        context={"active_test": False},
+    )
+    recipient_ids = fields.Many2many(
+        "res.partner",
+        "mailmerge_letter_wizard_recipient_rel",
+        compute="_compute_recipients",
+        string="Recipients",
+    )
+    skipped_line_ids = fields.One2many(
+        "mailmerge.letter.wizard.skip",
+        "wizard_id",
+        compute="_compute_recipients",
+        string="Left Out",
+    )
+    recipient_count = fields.Integer(compute="_compute_recipients")
+    preview_partner_id = fields.Many2one(
+        "res.partner",
+        string="Preview for",
+        domain="[('id', 'in', recipient_ids)]",
+    )
+    preview_html = fields.Html(compute="_compute_preview_html", sanitize=False)
+    duplex = fields.Boolean(
+        string="Duplex Printing",
+        help="A blank back page after each letter of an odd number of pages.",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if "partner_ids" in fields_list and not values.get("partner_ids"):
+            partners = self._get_active_partners()
+            if partners:
+                values["partner_ids"] = [fields.Command.set(partners.ids)]
+        return values
+
+    @api.model
+    def _get_active_partners(self):
+        """The partners of the records the wizard was opened from: contacts
+        themselves, or the ``partner_id`` of opportunities, campaign activities
+        and any other record that has one."""
+        context = self.env.context
+        model, ids = context.get("active_model"), context.get("active_ids")
+        if not (model and ids) or model not in self.env:
+            return self.env["res.partner"]
+        records = self.env[model].browse(ids)
+        if model == "res.partner":
+            return records
+        field = records._fields.get("partner_id")
+        if field is None or field.comodel_name != "res.partner":
+            return self.env["res.partner"]
+        return records.partner_id
+
+    @api.depends("partner_ids")
+    def _compute_recipients(self):
+        for wizard in self:
+            recipients, skipped = wizard.partner_ids._select_letter_recipients()
+            wizard.recipient_ids = recipients
+            wizard.recipient_count = len(recipients)
+            wizard.skipped_line_ids = [fields.Command.clear()] + [
+                fields.Command.create({"partner_id": partner.id, "reason": reason})
+                for partner, reason in skipped.items()
+            ]
+            if wizard.preview_partner_id not in recipients:
+                wizard.preview_partner_id = recipients[:1]
+
+    @api.depends("template_id", "preview_partner_id")
+    def _compute_preview_html(self):
+        for wizard in self:
+            if wizard.template_id and wizard.preview_partner_id:
+                wizard.preview_html = wizard.template_id._render_letter_preview(
+                    wizard.preview_partner_id
+                )[1]
+            else:
+                wizard.preview_html = False
+
+    def action_print(self):
+        """Render the letters (in the background for large runs) and open the
+        run."""
+        self.ensure_one()
+        recipients, skipped = self.partner_ids._select_letter_recipients()
+        if not recipients:
+            raise UserError(self.env._("No recipient left to write to."))
+        self.template_id._check_letter_placeholders()
+        run = self.env["mailmerge.letter.run"]._start(
+            self.template_id, recipients, skipped, duplex=self.duplex
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": run._name,
+            "res_id": run.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+
+class MailmergeLetterWizardSkip(models.TransientModel):
+    _name = "mailmerge.letter.wizard.skip"
+    _description = "Serial Letter: Left Out"
+
+    wizard_id = fields.Many2one(
+        "mailmerge.letter.wizard", required=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one("res.partner", readonly=True)
+    reason = fields.Char(readonly=True)
