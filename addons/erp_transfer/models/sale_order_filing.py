@@ -36,7 +36,8 @@ def filing_name(customer, tail, max_length=FILENAME_MAX_LENGTH):
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    # one file per area of the order (numbers, filing, outbox) on purpose
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # orders per rendering (one wkhtmltopdf call): the patched wkhtmltopdf crashes
     # above about 150 documents per call

@@ -1,7 +1,7 @@
 import subprocess
 
 from odoo import Command
-from odoo.tests import tagged, users
+from odoo.tests import HttpCase, tagged, users
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
@@ -13,9 +13,16 @@ AB_REPORT = "sale.action_report_saleorder"
 
 
 @tagged("post_install", "-at_install")
-class TestAbFiling(ErpTransferCase):
+class TestAbFiling(HttpCase, ErpTransferCase):
     """The order confirmation (AB) filed once as a PDF on the order and on the
     customer, named ``<customer>_AB <number>.pdf``, renamed with each posted invoice."""
+
+    # an HttpCase: wkhtmltopdf loads the report's CSS and fonts from the test
+    # server (report.url), which serves them through the test's cursor
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("report.url", self.base_url())
 
     @classmethod
     def setUpClass(cls):

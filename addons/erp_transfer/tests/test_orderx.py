@@ -4,7 +4,7 @@ import facturx
 import pypdf
 from lxml import etree
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import OdooPdfFileReader
 
 from odoo.addons.erp_transfer.models.erp_orderx import ORDERX_NSMAP
@@ -13,7 +13,14 @@ from .common import ErpTransferCase
 
 
 @tagged("post_install", "-at_install")
-class TestOrderx(ErpTransferCase):
+class TestOrderx(HttpCase, ErpTransferCase):
+    # an HttpCase: wkhtmltopdf loads the report's CSS and fonts from the test
+    # server (report.url), which serves them through the test's cursor
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("report.url", self.base_url())
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

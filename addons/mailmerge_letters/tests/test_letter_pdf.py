@@ -4,7 +4,7 @@ import subprocess
 import tempfile
 from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
 from .common import MailmergeLettersCase
@@ -27,7 +27,14 @@ def pdf_text(pdf):
 
 
 @tagged("post_install", "-at_install")
-class TestLetterPdf(MailmergeLettersCase):
+class TestLetterPdf(HttpCase, MailmergeLettersCase):
+    # an HttpCase: wkhtmltopdf loads the report's CSS and fonts from the test
+    # server (report.url), which serves them through the test's cursor
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("report.url", self.base_url())
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

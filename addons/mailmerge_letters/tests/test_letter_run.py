@@ -3,7 +3,7 @@ import base64
 import io
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
 from .common import MailmergeRecipientCase
@@ -12,7 +12,14 @@ from .test_letter_pdf import pdf_text
 
 
 @tagged("post_install", "-at_install")
-class TestLetterRun(MailmergeRecipientCase):
+class TestLetterRun(HttpCase, MailmergeRecipientCase):
+    # an HttpCase: wkhtmltopdf loads the report's CSS and fonts from the test
+    # server (report.url), which serves them through the test's cursor
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("report.url", self.base_url())
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
