@@ -3,7 +3,7 @@
     "name": "ERP Transfer",
     "summary": "Won opportunity to sales order, order confirmation numbering, "
     "text blocks, document filing and external ERP adapters",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
