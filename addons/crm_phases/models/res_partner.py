@@ -407,23 +407,6 @@ class ResPartner(models.Model):
             if name not in optional
         ]
 
-    def _crm_phases_export_rows(self, field_names):
-        """One row of text cells per contact: a many2one as its name, a selection as
-        its label, an empty value as an empty cell."""
-        rows = []
-        for partner in self:
-            row = []
-            for name in field_names:
-                field = self._fields[name]
-                value = partner[name]
-                if field.type == "many2one":
-                    value = value.display_name
-                elif field.type == "selection":
-                    value = dict(field._description_selection(self.env)).get(value)
-                row.append(str(value) if value not in (False, None) else "")
-            rows.append(row)
-        return rows
-
     # Unsubscribe link of the thank-you mail (without mass_mailing)
 
     @api.model

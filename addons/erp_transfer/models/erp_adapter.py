@@ -1,4 +1,6 @@
-from odoo import api, models
+import requests
+
+from odoo import _, api, models
 
 
 class ErpError(Exception):
@@ -54,3 +56,32 @@ class ErpAdapter(models.AbstractModel):
         return self._erp_find_order(backend, outbox) or self._erp_send_order(
             backend, outbox
         )
+
+    @api.model
+    def _erp_http_post(self, backend, url, **kwargs):
+        """POST to the ERP with the backend's timeout; what the network or the
+        server says of a passing state (no answer, timeout, 5xx, 408, 429) becomes a
+        retryable :class:`ErpError`. Other answers are the caller's to judge."""
+        try:
+            response = requests.post(url, timeout=backend.timeout, **kwargs)
+        except requests.Timeout as error:
+            raise ErpError(
+                _(
+                    "%(url)s did not answer within %(s)s seconds.",
+                    url=url,
+                    s=backend.timeout,
+                )
+            ) from error
+        except requests.RequestException as error:
+            raise ErpError(
+                _("%(url)s is not reachable: %(error)s", url=url, error=error)
+            ) from error
+        if response.status_code >= 500 or response.status_code in (408, 429):
+            raise ErpError(
+                _(
+                    "%(url)s answered HTTP %(status)s.",
+                    url=url,
+                    status=response.status_code,
+                )
+            )
+        return response

@@ -1,8 +1,6 @@
 import itertools
 import logging
 
-import requests
-
 from odoo import _, api, fields, models
 
 from .erp_adapter import ErpError
@@ -69,28 +67,7 @@ class ErpAdapterOdoo(models.AbstractModel):
             "id": next(self._rpc_ids),
             "params": {"service": service, "method": method, "args": list(args)},
         }
-        try:
-            response = requests.post(url, json=payload, timeout=backend.timeout)
-        except requests.Timeout as error:
-            raise ErpError(
-                _(
-                    "%(url)s did not answer within %(s)s seconds.",
-                    url=url,
-                    s=backend.timeout,
-                )
-            ) from error
-        except requests.RequestException as error:
-            raise ErpError(
-                _("%(url)s is not reachable: %(error)s", url=url, error=error)
-            ) from error
-        if response.status_code >= 500 or response.status_code in (408, 429):
-            raise ErpError(
-                _(
-                    "%(url)s answered HTTP %(status)s.",
-                    url=url,
-                    status=response.status_code,
-                )
-            )
+        response = self._erp_http_post(backend, url, json=payload)
         if response.status_code != 200:
             raise ErpError(
                 _(

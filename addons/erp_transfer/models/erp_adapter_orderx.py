@@ -129,30 +129,7 @@ class ErpAdapterOrderx(models.AbstractModel):
         }
         if backend.orderx_auth_header:
             headers["Authorization"] = backend.orderx_auth_header
-        try:
-            response = requests.post(
-                url, data=xml_bytes, headers=headers, timeout=backend.timeout
-            )
-        except requests.Timeout as error:
-            raise ErpError(
-                _(
-                    "%(url)s did not answer within %(s)s seconds.",
-                    url=url,
-                    s=backend.timeout,
-                )
-            ) from error
-        except requests.RequestException as error:
-            raise ErpError(
-                _("%(url)s is not reachable: %(error)s", url=url, error=error)
-            ) from error
-        if response.status_code >= 500 or response.status_code in (408, 429):
-            raise ErpError(
-                _(
-                    "%(url)s answered HTTP %(status)s.",
-                    url=url,
-                    status=response.status_code,
-                )
-            )
+        response = self._erp_http_post(backend, url, data=xml_bytes, headers=headers)
         if not response.ok:
             raise ErpError(
                 _(
