@@ -77,6 +77,20 @@ class TestLetterRun(HttpCase, MailmergeRecipientCase):
             # Tobias has no form of address
             self.assertIn("Dear Sir or Madam,", form.preview_html)
 
+    def test_wizard_opened_from_a_list(self):
+        """As the web client opens it: a new record whose selection comes from
+        the list's records (onchange on new records)."""
+        form = Form(
+            self.env["mailmerge.letter.wizard"].with_context(
+                active_model="res.partner", active_ids=self.selection.ids
+            )
+        )
+        form.template_id = self.template
+        self.assertEqual(form.recipient_count, 2)
+        skipped = {line["partner_id"] for line in form.skipped_line_ids._records}
+        self.assertIn(self.objector.id, skipped)
+        self.assertIn(self.archived.id, skipped)
+
     def test_print_inline_files_each_letter(self):
         wizard = self._wizard(self.selection)
         with trap_jobs() as trap:

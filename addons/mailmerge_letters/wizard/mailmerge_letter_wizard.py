@@ -70,7 +70,7 @@ class MailmergeLetterWizard(models.TransientModel):
     @api.depends("partner_ids")
     def _compute_recipients(self):
         for wizard in self:
-            recipients, skipped = wizard.partner_ids._select_letter_recipients()
+            recipients, skipped = wizard.partner_ids._origin._select_letter_recipients()
             wizard.recipient_ids = recipients
             wizard.recipient_count = len(recipients)
             wizard.skipped_line_ids = [fields.Command.clear()] + [
