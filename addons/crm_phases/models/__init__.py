@@ -21,3 +21,4 @@ from . import res_partner_after_sales
 from . import sale_order
 from . import account_move
 from . import base_partner_merge_automatic_wizard
+from . import res_partner_letter

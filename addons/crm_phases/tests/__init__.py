@@ -23,3 +23,4 @@ from . import test_indexes
 from . import test_website_request_guard
 from . import test_thank_you_per_company
 from . import test_after_sales
+from . import test_letter_placeholders

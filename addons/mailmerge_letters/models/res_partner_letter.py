@@ -57,7 +57,29 @@ class ResPartner(models.Model):
             ("object.letter_date", _("Today's date")),
             ("object.user_id.name", _("Salesperson")),
             ("object.user_id.signature", _("Salesperson's signature")),
-        ]
+        ] + self._get_letter_custom_placeholders()
+
+    @api.model
+    def _get_letter_custom_placeholders(self):
+        """The integrator's custom fields of contacts (``x_…``, made with Odoo
+        Studio or in Settings > Technical) as placeholders, by their label."""
+        printable = {
+            "char": "",
+            "text": "",
+            "date": "",
+            "integer": "",
+            "float": "",
+            "monetary": "",
+            "many2one": ".display_name",
+        }
+        return sorted(
+            (
+                (f"object.{name}{printable[field.type]}", field.string or name)
+                for name, field in self._fields.items()
+                if name.startswith("x_") and field.type in printable
+            ),
+            key=lambda placeholder: placeholder[1],
+        )
 
     def mail_allowed_qweb_expressions(self):
         return super().mail_allowed_qweb_expressions() + tuple(

@@ -189,6 +189,30 @@ class TestLetterTemplate(MailmergeLettersCase):
         ):
             self.assertIn(expression, expressions)
 
+    def test_custom_field_placeholder(self):
+        """An integrator's custom field of contacts is offered to everybody."""
+        # the new field changes the registry: back to ours after the test
+        self.addCleanup(self.registry.reset_changes)
+        self.env["ir.model.fields"].create(
+            {
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "name": "x_customer_number",
+                "field_description": "Customer Number",
+                "ttype": "char",
+                "state": "manual",
+            }
+        )
+        placeholders = dict(self.Template._get_letter_placeholders())
+        self.assertEqual(placeholders["object.x_customer_number"], "Customer Number")
+        partner = self.create_person("Hans", "Müller", x_customer_number="K-4711")
+        template = self.Template.with_user(self.user_clerk).create(
+            {
+                "name": "Custom",
+                "body_html": '<p>Nr. <t t-out="object.x_customer_number"/></p>',
+            }
+        )
+        self.assertIn("Nr. K-4711", self._letter(partner, template)["body"])
+
     def test_preview(self):
         partner = self.create_person(
             "Hans",
