@@ -20,12 +20,15 @@
         "report/mailmerge_letter_report.xml",
         "views/mailmerge_letter_template_views.xml",
         "views/mailmerge_letter_run_views.xml",
+        "views/mailmerge_letter_template_docx_views.xml",
+        "views/mailmerge_letter_wizard_output_views.xml",
         "data/mailmerge_letter_template_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/res_partner_recipient_demo.xml",
     ],
+    "external_dependencies": {"python": ["docxtpl"]},
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

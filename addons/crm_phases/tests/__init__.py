@@ -24,3 +24,4 @@ from . import test_website_request_guard
 from . import test_thank_you_per_company
 from . import test_after_sales
 from . import test_letter_placeholders
+from . import test_letter_bindings

@@ -127,8 +127,14 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     def _get_letter_address(self):
-        """The address field of a letter (DIN 5008): name line, company, street,
-        ZIP and city, the country in capitals when abroad; as HTML lines."""
+        """The address field of a letter (DIN 5008) as HTML lines."""
+        return Markup("<br/>").join(
+            escape(line) for line in self._get_letter_address_lines()
+        )
+
+    def _get_letter_address_lines(self):
+        """The lines of a letter's address field (DIN 5008): company, name line,
+        street, ZIP and city, the country in capitals when abroad."""
         self.ensure_one()
         lines = [self.letter_address_name or self.name or ""]
         if self.parent_id and not self.is_company and self.commercial_company_name:
@@ -138,7 +144,7 @@ class ResPartner(models.Model):
         company_country = self.env.company.country_id
         if self.country_id and self.country_id != company_country:
             lines.append((self.country_id.name or "").upper())
-        return Markup("<br/>").join(escape(line) for line in lines if line)
+        return [line for line in lines if line]
 
     def _select_letter_recipients(self):
         """The recipient rule for serial letters on the selected partners
