@@ -247,7 +247,7 @@ class MailmergeLetterTemplate(models.Model):
                     "%(error)s%(near)s. Nothing was produced. The placeholders are: "
                     "%(names)s.",
                     name=name,
-                    error=error.message or error.__class__.__name__,
+                    error=(error.message or error.__class__.__name__).rstrip("."),
                     near=self.env._(' (near "%s")', near[:120]) if near else "",
                     names=", ".join(n for n, __ in self._get_docx_variables()),
                 )
