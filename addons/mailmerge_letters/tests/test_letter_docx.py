@@ -4,6 +4,8 @@ import io
 import zipfile
 
 from docx import Document
+from docx.shared import Cm
+from PIL import Image
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged, users
@@ -110,6 +112,31 @@ class TestLetterDocx(LetterOutputCase):
         joined = "\n".join(texts)
         for name in self.skipped_names:
             self.assertNotIn(name, joined)
+
+    def test_pictures_of_the_template_in_every_letter(self):
+        """The logo of the Word template is in every letter: the appended
+        bodies point to the picture of the first, each drawing with its own id."""
+        logo = io.BytesIO()
+        Image.new("RGB", (8, 8), "orange").save(logo, format="PNG")
+        document = Document()
+        document.add_picture(logo, width=Cm(2))
+        document.add_paragraph("{{ salutation }},")
+        buffer = io.BytesIO()
+        document.save(buffer)
+        wizard = self._wizard(
+            self.selection,
+            "docx",
+            docx_template=base64.b64encode(buffer.getvalue()),
+            docx_template_filename="Logo.docx",
+        )
+        result = Document(io.BytesIO(self._download(wizard).raw))
+        body = result.element.body
+        blips = body.xpath(".//a:blip/@r:embed")
+        self.assertEqual(len(blips), 3)
+        self.assertEqual(len(set(blips)), 1)
+        self.assertEqual(result.part.related_parts[blips[0]].content_type, "image/png")
+        ids = body.xpath(".//wp:docPr/@id")
+        self.assertEqual(len(set(ids)), 3, "one id per drawing")
 
     def test_word_template_uploaded_in_the_wizard(self):
         wizard = self._wizard(
