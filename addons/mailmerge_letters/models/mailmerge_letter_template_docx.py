@@ -132,8 +132,10 @@ class MailmergeLetterTemplate(models.Model):
         ]
 
     def _compute_docx_variables_help(self):
+        # no curly braces: mail.render.mixin takes any field of a template with
+        # them for a placeholder that only template editors may write
         rows = Markup("").join(
-            Markup("<tr><td><code>{{ %s }}</code></td><td>%s</td></tr>") % (name, label)
+            Markup("<tr><td><code>%s</code></td><td>%s</td></tr>") % (name, label)
             for name, label in self._get_docx_variables()
         )
         self.docx_variables_help = (

@@ -212,6 +212,20 @@ class TestLetterDocx(LetterOutputCase):
         with self.assertRaisesRegex(UserError, "is no Word document"):
             self.template.docx_template = base64.b64encode(b"not a zip")
 
+    def test_any_user_uploads_a_word_template(self):
+        """A Word template cannot run code (sandbox): no need to be a template
+        editor to upload one, and the letter template stays editable."""
+        template = self.template.with_user(self.user_clerk)
+        self.assertFalse(self.user_clerk.has_group("mail.group_mail_template_editor"))
+        template.write(
+            {
+                "docx_template": base64.b64encode(make_docx("{{ salutation }}")),
+                "docx_template_filename": "Neu.docx",
+            }
+        )
+        template.closing = "Beste Grüße"
+        self.assertEqual(template.docx_template_filename, "Neu.docx")
+
     def test_every_documented_placeholder_has_a_value(self):
         letter = self.template._render_letters(self.private)[self.private.id]
         context = self.template._get_docx_letter_context(self.private, letter)
@@ -221,7 +235,7 @@ class TestLetterDocx(LetterOutputCase):
             context["body_paragraphs"][0], "wir informieren Sie über Solar."
         )
         self.assertEqual(context["address_name"], "Herrn Jürgen Weiß")
-        self.assertIn("{{ salutation }}", self.template.docx_variables_help)
+        self.assertIn("<code>salutation</code>", self.template.docx_variables_help)
         # one template using them all renders
         all_names = make_docx(*("{{ %s }}" % name for name in names))
         self.template._check_docx_template_data(all_names)
