@@ -64,12 +64,14 @@ class TestLetterBindings(CrmPhasesCase):
         self.assertEqual(wizard.partner_ids, self.sunshine | self.heatpump)
         self.assertEqual(wizard.recipient_ids, self.sunshine | self.heatpump)
 
-    def test_business_fields_in_word_letters(self):
+    def test_business_fields_and_campaign_in_word_letters(self):
         self.sunshine.business_field_ids = self.field_solar | self.field_geothermal
-        template = self.template
+        campaign = self.env["utm.campaign"].create([{"title": "Intersolar Test"}])
+        template = self.template.with_context(mailmerge_campaign_id=campaign.id)
         letter = template._render_letters(self.sunshine)[self.sunshine.id]
         context = template._get_docx_letter_context(self.sunshine, letter)
         self.assertEqual(
             set(context["business_fields"].split(", ")),
             {self.field_solar.name, self.field_geothermal.name},
         )
+        self.assertEqual(context["campaign"], "Intersolar Test")

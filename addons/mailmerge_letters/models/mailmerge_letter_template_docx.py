@@ -2,6 +2,7 @@
 import base64
 import io
 import zipfile
+from datetime import date
 
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
@@ -12,7 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree, html
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
@@ -121,6 +122,7 @@ class MailmergeLetterTemplate(models.Model):
             ("ref", _("Reference (customer number)")),
             ("salesperson", _("Salesperson")),
             ("business_fields", _("Business fields, comma-separated")),
+            ("campaign", _("Campaign")),
             ("date", _("Today's date in the letter's language")),
             ("subject", _("Subject of the letter template")),
             ("body", _("Body of the letter template as plain text, by paragraph")),
@@ -129,6 +131,17 @@ class MailmergeLetterTemplate(models.Model):
             ("signature", _("Signature as plain text")),
             ("enclosures", _("Enclosures line (Anlagen)")),
             ("sender", _("Your company's name")),
+        ] + [(name, label) for name, __, label in self._get_docx_custom_variables()]
+
+    @api.model
+    def _get_docx_custom_variables(self):
+        """``(name, field path, label)`` of the integrator's custom fields of
+        contacts (``x_…``), the placeholders letter templates offer for them."""
+        return [
+            (expression.split(".")[1], expression.split(".")[1:], label)
+            for expression, label in self.env[
+                "res.partner"
+            ]._get_letter_custom_placeholders()
         ]
 
     def _compute_docx_variables_help(self):
@@ -177,12 +190,24 @@ class MailmergeLetterTemplate(models.Model):
         """The values of the placeholders (``_get_docx_variables``) in the letter
         to ``partner``; ``letter`` is theirs from ``_render_letters``."""
         self.ensure_one()
+        # the rendering's context (e.g. the run's campaign) applies
+        partner = partner.with_context(self.env.context)
         address_lines = partner._get_letter_address_lines()
         body_paragraphs = html_to_paragraphs(letter["body"])
-        business_fields = ""
-        if "business_field_ids" in partner._fields:
-            fields_ = (partner | partner.commercial_partner_id).business_field_ids
-            business_fields = ", ".join(fields_.mapped("name"))
+        # business fields and campaign: from crm_phases when installed
+        crm = {
+            name: (partner[fname] or "") if fname in partner._fields else ""
+            for name, fname in (
+                ("business_fields", "letter_business_fields"),
+                ("campaign", "letter_campaign"),
+            )
+        }
+        custom = {}
+        for name, path, __ in self._get_docx_custom_variables():
+            value = partner
+            for fname in path:
+                value = value[fname]
+            custom[name] = self._format_docx_value(value, letter["lang"])
         return {
             "salutation": partner.letter_salutation or "",
             "address": "\n".join(address_lines),
@@ -202,7 +227,8 @@ class MailmergeLetterTemplate(models.Model):
             "phone": partner.phone or "",
             "ref": partner.ref or "",
             "salesperson": partner.user_id.name or "",
-            "business_fields": business_fields,
+            "business_fields": crm["business_fields"],
+            "campaign": crm["campaign"],
             "date": letter["date"] or "",
             "subject": letter["subject"] or "",
             "body": DOCX_PARAGRAPH.join(body_paragraphs),
@@ -211,13 +237,23 @@ class MailmergeLetterTemplate(models.Model):
             "signature": "\n".join(html_to_paragraphs(letter["signature"])),
             "enclosures": letter["enclosures"] or "",
             "sender": self.env.company.name or "",
+            **custom,
         }
+
+    def _format_docx_value(self, value, lang):
+        """A field's value as the text of a placeholder."""
+        if value is False or value is None:
+            return ""
+        if isinstance(value, date):
+            return tools.format_date(self.env, value, lang_code=lang)
+        return str(value)
 
     def _get_docx_sample_context(self):
         """Every placeholder with a stand-in value of its type, to try a Word
         template before any letter is written."""
         partner = self.env["res.partner"].new({"name": "Sample"})
         letter = dict.fromkeys(("date", "subject", "closing", "enclosures"), "")
+        letter["lang"] = self.env.lang
         letter.update(body=Markup(""), signature=Markup(""))
         context = self._get_docx_letter_context(partner, letter)
         return {

@@ -240,6 +240,44 @@ class TestLetterDocx(LetterOutputCase):
         all_names = make_docx(*("{{ %s }}" % name for name in names))
         self.template._check_docx_template_data(all_names)
 
+    def test_custom_field_placeholder(self):
+        """An integrator's custom field of contacts is a placeholder of Word
+        templates too, a date in the letter's language."""
+        self.addCleanup(self.registry.reset_changes)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self.env["ir.model.fields"].create(
+            [
+                {
+                    "model_id": model_id,
+                    "name": "x_customer_number",
+                    "field_description": "Customer Number",
+                    "ttype": "char",
+                    "state": "manual",
+                },
+                {
+                    "model_id": model_id,
+                    "name": "x_installed_on",
+                    "field_description": "Installed on",
+                    "ttype": "date",
+                    "state": "manual",
+                },
+            ]
+        )
+        self.private.write(
+            {"x_customer_number": "K-4711", "x_installed_on": "2024-03-05"}
+        )
+        names = [name for name, __ in self.template._get_docx_variables()]
+        self.assertIn("x_customer_number", names)
+        wizard = self._wizard(
+            self.private,
+            "docx",
+            docx_template=base64.b64encode(
+                make_docx("Nr. {{ x_customer_number }} vom {{ x_installed_on }}")
+            ),
+        )
+        __, texts, __ = self._read(self._download(wizard))
+        self.assertEqual(texts, ["Nr. K-4711 vom 05.03.2024"])
+
     def test_html_to_paragraphs(self):
         self.assertEqual(
             html_to_paragraphs(
