@@ -191,7 +191,7 @@ class MailmergeLetterTemplate(models.Model):
         to ``partner``; ``letter`` is theirs from ``_render_letters``."""
         self.ensure_one()
         # the rendering's context (e.g. the run's campaign) applies
-        partner = partner.with_context(self.env.context)
+        partner = partner.with_env(self.env)
         address_lines = partner._get_letter_address_lines()
         body_paragraphs = html_to_paragraphs(letter["body"])
         # business fields and campaign: from crm_phases when installed
