@@ -21,6 +21,8 @@
         "views/mailmerge_letter_template_views.xml",
         "views/mailmerge_letter_run_views.xml",
         "data/mailmerge_letter_template_data.xml",
+        "wizard/mailmerge_letter_wizard_mail_views.xml",
+        "views/mailmerge_unsubscribe_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
