@@ -562,11 +562,32 @@ class TestThankYouUnsubscribe(HttpCase):
         )
         self.assertEqual(state(legacy), "expired")
 
-    def test_page_in_the_contacts_language(self):
-        self.partner.lang = "de_DE"
-        response = self.url_open(self.path)
-        self.assertIn('lang="de-DE"', response.text)
-        self.assertIn("Von unseren E-Mails abmelden?", response.text)
-        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
-        self.assertIn("Sie sind abgemeldet", response.text)
-        self.assertIn("Rückgängig", response.text)
+    def test_old_links_still_work(self):
+        """Mails sent before the engine moved to mailmerge_letters link to
+        ``/crm_phases/unsubscribe/…``: the same page serves them, GET asks,
+        POST changes; the new mails link to the engine's route."""
+        self.assertTrue(self.path.startswith("/mailmerge_letters/unsubscribe/"))
+        token = self.partner._get_thank_you_unsubscribe_token()
+        old_path = f"/crm_phases/unsubscribe/{self.partner.id}/{token}"
+        page = self.url_open(old_path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Unsubscribe from our e-mails?", page.text)
+        self.assertFalse(self._blacklisted())
+        response = self.url_open(
+            old_path,
+            data={"csrf_token": self._csrf_token(page), "action": "unsubscribe"},
+        )
+        self.assertIn("You are unsubscribed", response.text)
+        self.assertTrue(self._blacklisted())
+
+    def test_old_settings_still_read(self):
+        """The ``crm_phases.*`` keys of the thank-you mail are read when the
+        engine's own key is not set."""
+        param = self.env["ir.config_parameter"]
+        param.set_param("crm_phases.unsubscribe_link_validity_days", "30")
+        param.set_param("crm_phases.thank_you_bounce_limit", "7")
+        self.assertEqual(self.partner._get_thank_you_unsubscribe_validity(), 30)
+        Activity = self.env["crm.campaign.activity"]
+        self.assertEqual(Activity._get_thank_you_bounce_limit(), 7)
+        param.set_param("mailmerge_letters.unsubscribe_link_validity_days", "60")
+        self.assertEqual(self.partner._get_thank_you_unsubscribe_validity(), 60)

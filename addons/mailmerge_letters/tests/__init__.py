@@ -7,3 +7,6 @@ from . import test_mailmerge_export
 from . import test_letter_template
 from . import test_letter_pdf
 from . import test_letter_run
+from . import test_mail_engine
+from . import test_serial_email
+from . import test_mail_unsubscribe

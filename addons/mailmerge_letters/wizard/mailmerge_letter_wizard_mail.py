@@ -22,7 +22,8 @@ class MailmergeLetterWizard(models.TransientModel):
         letters = self.filtered(lambda wizard: wizard.channel != "mail")
         super(MailmergeLetterWizard, letters)._compute_recipients()
         for wizard in self - letters:
-            recipients, skipped = wizard.partner_ids._select_mail_recipients()
+            # _origin: in the form's onchange the selection holds new records
+            recipients, skipped = wizard.partner_ids._origin._select_mail_recipients()
             wizard.recipient_ids = recipients
             wizard.recipient_count = len(recipients)
             wizard.skipped_line_ids = [fields.Command.clear()] + [
