@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from odoo.addons.queue_job.job import identity_exact
+
 
 class MailmergeLetterRun(models.Model):
     """A run of the serial e-mail: the same record as a serial letter's, its
@@ -38,6 +40,15 @@ class MailmergeLetterRun(models.Model):
             while run.state == "queued":
                 run._render_next_chunk()
         return run
+
+    def _delay_next_chunk(self):
+        if self.channel != "mail":
+            return super()._delay_next_chunk()
+        self.ensure_one()
+        return self.with_delay(
+            description=self.env._("Serial e-mail %s", self.display_name),
+            identity_key=identity_exact,
+        )._render_next_chunk_job()
 
     def _render_next_chunk(self):
         if self.channel != "mail":

@@ -16,7 +16,7 @@ class ResPartner(models.Model):
     """The signed unsubscribe link of the serial e-mails and what the unsubscribe
     page does with it (without mass_mailing)."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _get_mailmerge_unsubscribe_validity(self):

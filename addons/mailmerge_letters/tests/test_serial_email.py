@@ -233,3 +233,30 @@ class TestSerialEmail(MailmergeRecipientCase):
             wizard.action_send_mail()
         with self.assertRaisesRegex(UserError, "No recipient left to e-mail"):
             self._wizard(self.blocked | self.no_mail).action_send_mail()
+
+    def test_queries_do_not_grow_with_recipients(self):
+        """Batch-first: rendering, mails and history are created per chunk, not
+        with queries per recipient."""
+
+        def send(count, tag):
+            partners = self.env["res.partner"].create(
+                [
+                    {
+                        "name": f"Kunde {tag} {index}",
+                        "email": f"kunde{index}@{tag}-test.example",
+                        "lang": "de_DE" if index % 2 else "en_US",
+                    }
+                    for index in range(count)
+                ]
+            )
+            wizard = self._wizard(partners)
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            wizard.action_send_mail()
+            self.env.flush_all()
+            self.assertEqual(len(self._mails(partners)), count)
+            return self.env.cr.sql_log_count - before
+
+        send(3, "warm")
+        few, many = send(5, "few"), send(40, "many")
+        self.assertLessEqual(many, few + 10, (few, many))

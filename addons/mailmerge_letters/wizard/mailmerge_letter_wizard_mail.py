@@ -19,9 +19,9 @@ class MailmergeLetterWizard(models.TransientModel):
 
     @api.depends("partner_ids", "channel")
     def _compute_recipients(self):
-        letters = self.filtered(lambda wizard: wizard.channel != "mail")
-        super(MailmergeLetterWizard, letters)._compute_recipients()
-        for wizard in self - letters:
+        mails = self.filtered(lambda wizard: wizard.channel == "mail")
+        res = super(MailmergeLetterWizard, self - mails)._compute_recipients()
+        for wizard in mails:
             # _origin: in the form's onchange the selection holds new records
             recipients, skipped = wizard.partner_ids._origin._select_mail_recipients()
             wizard.recipient_ids = recipients
@@ -32,12 +32,13 @@ class MailmergeLetterWizard(models.TransientModel):
             ]
             if wizard.preview_partner_id not in recipients:
                 wizard.preview_partner_id = recipients[:1]
+        return res
 
     @api.depends("template_id", "preview_partner_id", "channel")
     def _compute_preview_html(self):
-        letters = self.filtered(lambda wizard: wizard.channel != "mail")
-        super(MailmergeLetterWizard, letters)._compute_preview_html()
-        for wizard in self - letters:
+        mails = self.filtered(lambda wizard: wizard.channel == "mail")
+        res = super(MailmergeLetterWizard, self - mails)._compute_preview_html()
+        for wizard in mails:
             partner = wizard.preview_partner_id
             wizard.preview_html = (
                 wizard.template_id._render_letter_mails(partner)[partner.id][
@@ -46,6 +47,7 @@ class MailmergeLetterWizard(models.TransientModel):
                 if wizard.template_id and partner
                 else False
             )
+        return res
 
     def action_print(self):
         if self.channel == "mail":
