@@ -9,7 +9,7 @@ import uuid
 
 import requests
 
-UNSUBSCRIBE_RE = re.compile(r"/crm_phases/unsubscribe/\d+/\d{8}-[0-9a-f]{64}")
+UNSUBSCRIBE_RE = re.compile(r"/mailmerge_letters/unsubscribe/\d+/\d{8}-[0-9a-f]{64}")
 
 
 def test_thank_you_mail_to_fair_visitors(

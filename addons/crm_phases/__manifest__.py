@@ -48,7 +48,6 @@
         "views/crm_lead_line_views.xml",
         "views/res_config_settings_views.xml",
         "views/website_request_templates.xml",
-        "views/thank_you_unsubscribe_templates.xml",
         "views/crm_phases_menus.xml",
         "views/crm_campaign_import_run_views.xml",
         "views/res_partner_after_sales_views.xml",

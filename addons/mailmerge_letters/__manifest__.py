@@ -23,6 +23,9 @@
         "views/mailmerge_letter_template_docx_views.xml",
         "views/mailmerge_letter_wizard_output_views.xml",
         "data/mailmerge_letter_template_data.xml",
+        "wizard/mailmerge_letter_wizard_mail_views.xml",
+        "views/res_config_settings_mail_views.xml",
+        "views/mailmerge_unsubscribe_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

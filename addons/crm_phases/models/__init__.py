@@ -22,3 +22,4 @@ from . import sale_order
 from . import account_move
 from . import base_partner_merge_automatic_wizard
 from . import res_partner_letter
+from . import mailmerge_mail

@@ -294,12 +294,9 @@ class CrmCampaignActivity(models.Model):
 
     @api.model
     def _get_thank_you_skip_reason_labels(self):
-        return {
+        """The mail engine's reasons (``mailmerge.mail``) and the thank-you's."""
+        return self.env["mailmerge.mail"]._get_skip_reason_labels() | {
             "already_thanked": _("Already thanked"),
-            "no_email": _("No e-mail address"),
-            "invalid_email": _("Invalid e-mail address"),
-            "blacklisted": _("Blacklisted (unsubscribed)"),
-            "bounced": _("Bounced e-mail address"),
             "duplicate": _("Same e-mail address as another visitor"),
             "same_company": _("Another visitor of the same company is thanked"),
         }
@@ -307,27 +304,22 @@ class CrmCampaignActivity(models.Model):
     @api.model
     def _get_thank_you_bounce_limit(self):
         """Bounces (``message_bounce``) from which an address counts as dead."""
-        param = self.env["ir.config_parameter"].sudo()
-        return int(param.get_param("crm_phases.thank_you_bounce_limit", 3))
+        return self.env["mailmerge.mail"]._get_bounce_limit()
 
     def _get_thank_you_skip_reasons(self, resend=False):
         """Why activities get no thank-you mail, as ``{activity: reason}``; the
-        activities absent are mailed. Extend to add rules (reasons: see
-        ``_get_thank_you_skip_reason_labels``)."""
-        bounce_limit = self._get_thank_you_bounce_limit()
+        activities absent are mailed: those already thanked, and those whose
+        contact the mail engine skips (``mailmerge.mail._get_partner_skip_reasons``).
+        Extend to add rules (reasons: see ``_get_thank_you_skip_reason_labels``)."""
+        partner_reasons = self.env["mailmerge.mail"]._get_partner_skip_reasons(
+            self.partner_id
+        )
         reasons = {}
         for activity in self:
-            partner = activity.partner_id
             if not resend and (activity.thanked_date or activity.state == "thanked"):
                 reasons[activity] = "already_thanked"
-            elif not partner.email:
-                reasons[activity] = "no_email"
-            elif not partner.email_normalized:
-                reasons[activity] = "invalid_email"
-            elif partner.is_blacklisted:
-                reasons[activity] = "blacklisted"
-            elif bounce_limit and partner.message_bounce >= bounce_limit:
-                reasons[activity] = "bounced"
+            elif activity.partner_id in partner_reasons:
+                reasons[activity] = partner_reasons[activity.partner_id]
         return reasons
 
     def _split_thank_you_recipients(self, resend=False):
@@ -431,53 +423,30 @@ class CrmCampaignActivity(models.Model):
 
     def _create_thank_you_mails(self, template):
         """Batch-first: each batch is rendered at once by the template (per
-        language) and created with one ``mail.mail`` create; the mails wait in
-        the queue (``process_email_queue``)."""
-        param = self.env["ir.config_parameter"].sudo()
-        batch_size = int(param.get_param("mail.batch_size") or 0) or 50
-        # mail.mail is technical: sent in sudo once access to the activities
-        # is checked, as Odoo's composer does
-        mails = self.env["mail.mail"].sudo()
-        for batch in split_every(batch_size, self.ids, self.browse):
+        language); the mail engine creates the mails, which wait in the queue
+        (``process_email_queue``)."""
+        Engine = self.env["mailmerge.mail"]
+        vals_list = []
+        for batch in split_every(Engine._get_batch_size(), self.ids, self.browse):
             rendered = template._generate_template(
                 batch.ids,
                 ("subject", "body_html", "email_from", "reply_to", "mail_server_id"),
             )
-            mails |= mails.create(
-                [
-                    activity._prepare_thank_you_mail_values(
-                        rendered[activity.id], template
-                    )
-                    for activity in batch
-                ]
-            )
-        return mails
+            vals_list += [
+                activity._prepare_thank_you_mail_values(rendered[activity.id], template)
+                for activity in batch
+            ]
+        return Engine._create_mails(vals_list)
 
     def _prepare_thank_you_mail_values(self, rendered, template):
-        """The mail and its history message on the contact (``is_notification``
-        keeps the message when the sent mail is deleted)."""
+        """The engine's mail to the contact, its history message included."""
         self.ensure_one()
-        partner = self.partner_id
-        unsubscribe_url = partner._get_thank_you_unsubscribe_url()
-        return {
-            "subject": rendered["subject"],
-            "body_html": rendered["body_html"],
-            "body": rendered["body_html"],
-            "email_from": rendered.get("email_from") or self.env.user.email_formatted,
-            "reply_to": rendered.get("reply_to") or rendered.get("email_from"),
-            "mail_server_id": rendered.get("mail_server_id"),
-            "author_id": self.env.user.partner_id.id,
-            "model": "res.partner",
-            "res_id": partner.id,
-            "record_name": partner.name,
-            "message_type": "email_outgoing",
-            "recipient_ids": [Command.link(partner.id)],
-            "is_notification": True,
-            "auto_delete": template.auto_delete,
-            "headers": repr(
-                {
-                    "List-Unsubscribe": f"<{unsubscribe_url}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                }
-            ),
-        }
+        return self.env["mailmerge.mail"]._prepare_mail_values(
+            self.partner_id,
+            rendered["subject"],
+            rendered["body_html"],
+            email_from=rendered.get("email_from"),
+            reply_to=rendered.get("reply_to") or rendered.get("email_from"),
+            mail_server_id=rendered.get("mail_server_id"),
+            auto_delete=template.auto_delete,
+        )

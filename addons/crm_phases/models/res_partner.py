@@ -1,11 +1,12 @@
 import unicodedata
 from collections import defaultdict
-from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import consteq, email_normalize
-from odoo.tools.misc import hmac
+from odoo.tools import email_normalize
+
+# re-exported: the masking moved to the mail engine of mailmerge_letters
+from odoo.addons.mailmerge_letters.models.mailmerge_mail import mask_email  # noqa: F401
 
 # Folded before accents are stripped, so that "Müller" becomes "mueller", not "muller".
 _GERMAN_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -23,18 +24,6 @@ def normalize_match_text(text):
         if not unicodedata.combining(char)
     )
     return " ".join(text.split())
-
-
-def mask_email(email):
-    """``max.mustermann@example.de`` → ``m***@e******.de``: recognisable for its
-    owner, useless to anybody else."""
-    local, _sep, domain = (email or "").rpartition("@")
-    if not local:
-        return ""
-    host, dot, tld = domain.rpartition(".")
-    if not host:
-        host, dot, tld = domain, "", ""
-    return f"{local[0]}***@{host[0]}{'*' * (len(host) - 1)}{dot}{tld}"
 
 
 def name_company_key(name, company):
@@ -407,114 +396,24 @@ class ResPartner(models.Model):
             if name not in optional
         ]
 
-    # Unsubscribe link of the thank-you mail (without mass_mailing)
+    # Unsubscribe link of the thank-you mail: the names of before the mail engine
+    # moved to mailmerge_letters, still used by mail templates and other code
 
     @api.model
     def _get_thank_you_unsubscribe_validity(self):
-        """Days an unsubscribe link works after the mail left (default 365)."""
-        param = self.env["ir.config_parameter"].sudo()
-        return int(param.get_param("crm_phases.unsubscribe_link_validity_days", 365))
-
-    def _sign_thank_you_unsubscribe(self, stamp):
-        self.ensure_one()
-        return hmac(
-            self.env(su=True),
-            "crm_phases-unsubscribe",
-            (self.id, self.email_normalized or "", stamp),
-        )
+        return self._get_mailmerge_unsubscribe_validity()
 
     def _get_thank_you_unsubscribe_token(self, issued=None):
-        """``<issue date>-<signature>``: the signature covers the contact, its
-        address and the issue date, so a link stops working for another address
-        and once it is older than the validity, and nobody forges one without the
-        database secret."""
-        self.ensure_one()
-        stamp = (issued or fields.Date.today()).strftime("%Y%m%d")
-        return f"{stamp}-{self._sign_thank_you_unsubscribe(stamp)}"
+        return self._get_mailmerge_unsubscribe_token(issued=issued)
 
     def _get_thank_you_unsubscribe_token_state(self, token):
-        """``"valid"``, ``"expired"`` (signed by us, but too old) or ``"invalid"``."""
-        self.ensure_one()
-        token = str(token or "")
-        stamp, _sep, signature = token.rpartition("-")
-        if not (self.email_normalized and signature):
-            return "invalid"
-        if not stamp:
-            return self._get_thank_you_legacy_token_state(signature)
-        try:
-            issued = datetime.strptime(stamp, "%Y%m%d").date()
-        except ValueError:
-            return "invalid"
-        today = fields.Date.today()
-        if issued > today + timedelta(days=1) or not consteq(
-            signature, self._sign_thank_you_unsubscribe(stamp)
-        ):
-            return "invalid"
-        validity = self._get_thank_you_unsubscribe_validity()
-        if validity and issued < today - timedelta(days=validity):
-            return "expired"
-        return "valid"
-
-    def _get_thank_you_legacy_token_state(self, signature):
-        """Links of mails sent before 18.0.1.6.0 carry no date: they work until
-        ``crm_phases.unsubscribe_legacy_links_until`` (set by the upgrade)."""
-        legacy = hmac(
-            self.env(su=True),
-            "crm_phases-unsubscribe",
-            (self.id, self.email_normalized or ""),
-        )
-        if not consteq(signature, legacy):
-            return "invalid"
-        param = self.env["ir.config_parameter"].sudo()
-        until = param.get_param("crm_phases.unsubscribe_legacy_links_until")
-        if until and fields.Date.to_date(until) >= fields.Date.today():
-            return "valid"
-        return "expired"
+        return self._get_mailmerge_unsubscribe_token_state(token)
 
     def _check_thank_you_unsubscribe_token(self, token):
-        return self._get_thank_you_unsubscribe_token_state(token) == "valid"
+        return self._get_mailmerge_unsubscribe_token_state(token) == "valid"
 
     def _get_thank_you_unsubscribe_url(self):
-        self.ensure_one()
-        token = self._get_thank_you_unsubscribe_token()
-        return f"{self.get_base_url()}/crm_phases/unsubscribe/{self.id}/{token}"
+        return self._get_mailmerge_unsubscribe_url()
 
     def _get_thank_you_masked_email(self):
-        """The address as the unsubscribe page shows it: ``m***@e******.de``."""
-        self.ensure_one()
-        return mask_email(self.email_normalized)
-
-    def _thank_you_unsubscribe(self, one_click=False):
-        """Block the contacts' addresses for mailings (the unsubscribe page, or the
-        mail program's one-click unsubscribe) and note it on each contact."""
-        if one_click:
-            message = _(
-                "Unsubscribed from e-mails with the one-click unsubscribe of the "
-                "mail program (thank-you mail)."
-            )
-        else:
-            message = _(
-                "Unsubscribed from e-mails on the unsubscribe page of the "
-                "thank-you mail."
-            )
-        partners = self.filtered("email_normalized")
-        # sudo: the blacklist is technical; callers act on a checked token
-        Blacklist = self.env["mail.blacklist"].sudo()
-        for email in set(partners.mapped("email_normalized")):
-            Blacklist._add(email, message=message)
-        partners._thank_you_log(message)
-
-    def _thank_you_resubscribe(self):
-        """Undo of the unsubscribe page: the addresses receive mails again."""
-        message = _("Subscribed to e-mails again on the unsubscribe page (undo).")
-        partners = self.filtered("email_normalized")
-        # sudo: as for the unsubscribe, on a checked token
-        Blacklist = self.env["mail.blacklist"].sudo()
-        for email in set(partners.mapped("email_normalized")):
-            Blacklist._remove(email, message=message)
-        partners._thank_you_log(message)
-
-    def _thank_you_log(self, message):
-        # the contact acted itself: its own name as author in the chatter
-        for partner in self:
-            partner._message_log(body=message, author_id=partner.id)
+        return self._get_mailmerge_masked_email()

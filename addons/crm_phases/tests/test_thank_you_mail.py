@@ -380,8 +380,9 @@ class TestThankYouMail(ThankYouMailCase):
 
 @tagged("post_install", "-at_install")
 class TestThankYouUnsubscribe(HttpCase):
-    """Opening the link changes nothing (mail scanners open every link); the
-    page's confirmation and the mail program's one-click POST unsubscribe."""
+    """The unsubscribe links of thank-you mails already sent keep working: the
+    old ``/crm_phases/unsubscribe/`` route, the undated tokens, the old settings
+    (the page itself is tested in mailmerge_letters' ``test_mail_unsubscribe``)."""
 
     @classmethod
     def setUpClass(cls):
@@ -426,72 +427,6 @@ class TestThankYouUnsubscribe(HttpCase):
             self.partner._get_thank_you_masked_email(),
             "u***@u***************.example",
         )
-
-    def test_get_asks_and_changes_nothing(self):
-        for _scanner in range(2):
-            response = self.url_open(self.path)
-            self.assertEqual(response.status_code, 200)
-            self.assertIn("Unsubscribe from our e-mails?", response.text)
-            self.assertIn("u***@u***************.example", response.text)
-            self.assertIn('method="post"', response.text)
-            self.assertNoFullAddress(response)
-            self.assertEqual(response.headers["Referrer-Policy"], "no-referrer")
-        self.assertFalse(self._blacklisted())
-        self.assertFalse(self._log())
-
-    def test_form_post_unsubscribes_and_undo(self):
-        page = self.url_open(self.path)
-        response = self.url_open(
-            self.path,
-            data={"csrf_token": self._csrf_token(page), "action": "unsubscribe"},
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertIn("You are unsubscribed", response.text)
-        self.assertIn('value="resubscribe"', response.text)
-        self.assertNoFullAddress(response)
-        self.assertTrue(self._blacklisted())
-        self.assertTrue(self.partner.is_blacklisted)
-        self.assertEqual(len(self._log()), 1)
-        self.assertEqual(self._log().author_id, self.partner)
-        # opening the link again offers the undo
-        again = self.url_open(self.path)
-        self.assertIn('value="resubscribe"', again.text)
-        undone = self.url_open(
-            self.path,
-            data={"csrf_token": self._csrf_token(again), "action": "resubscribe"},
-        )
-        self.assertEqual(undone.status_code, 200)
-        self.assertIn("You are subscribed again", undone.text)
-        self.partner.invalidate_recordset(["is_blacklisted"])
-        self.assertFalse(self.partner.is_blacklisted)
-        self.assertTrue(
-            self.partner.message_ids.filtered(
-                lambda m: "again on the unsubscribe page" in (m.body or "")
-            )
-        )
-
-    def test_form_post_without_csrf_changes_nothing(self):
-        self.url_open(self.path)
-        for data in (
-            {"action": "unsubscribe"},
-            {"action": "unsubscribe", "csrf_token": "x"},
-        ):
-            response = self.url_open(self.path, data=data)
-            self.assertEqual(response.status_code, 400)
-            self.assertIn("The form has expired", response.text)
-        self.assertFalse(self._blacklisted())
-
-    def test_one_click_post(self):
-        """RFC 8058: the mail program posts ``List-Unsubscribe=One-Click`` without
-        any session or CSRF token."""
-        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(self._blacklisted())
-        self.assertIn("one-click", self._log().body)
-        # a second one (retry of the mail program) is harmless
-        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(len(self._blacklisted()), 1)
 
     def test_wrong_token_changes_nothing(self):
         token = self.partner._get_thank_you_unsubscribe_token()
@@ -562,11 +497,37 @@ class TestThankYouUnsubscribe(HttpCase):
         )
         self.assertEqual(state(legacy), "expired")
 
-    def test_page_in_the_contacts_language(self):
-        self.partner.lang = "de_DE"
-        response = self.url_open(self.path)
-        self.assertIn('lang="de-DE"', response.text)
-        self.assertIn("Von unseren E-Mails abmelden?", response.text)
-        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
-        self.assertIn("Sie sind abgemeldet", response.text)
-        self.assertIn("Rückgängig", response.text)
+    def test_old_links_still_work(self):
+        """Mails sent before the engine moved to mailmerge_letters link to
+        ``/crm_phases/unsubscribe/…``: the same page serves them, GET asks,
+        POST changes; the new mails link to the engine's route."""
+        self.assertTrue(self.path.startswith("/mailmerge_letters/unsubscribe/"))
+        token = self.partner._get_thank_you_unsubscribe_token()
+        old_path = f"/crm_phases/unsubscribe/{self.partner.id}/{token}"
+        page = self.url_open(old_path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Unsubscribe from our e-mails?", page.text)
+        self.assertNoFullAddress(page)
+        self.assertFalse(self._blacklisted())
+        response = self.url_open(
+            old_path,
+            data={"csrf_token": self._csrf_token(page), "action": "unsubscribe"},
+        )
+        self.assertIn("You are unsubscribed", response.text)
+        self.assertTrue(self._blacklisted())
+        self.assertEqual(len(self._log()), 1)
+        # the mail program's one-click POST to an old link
+        self.url_open(old_path, data={"List-Unsubscribe": "One-Click"})
+        self.assertIn("one-click", self._log()[0].body)
+
+    def test_old_settings_still_read(self):
+        """The ``crm_phases.*`` keys of the thank-you mail are read when the
+        engine's own key is not set."""
+        param = self.env["ir.config_parameter"]
+        param.set_param("crm_phases.unsubscribe_link_validity_days", "30")
+        param.set_param("crm_phases.thank_you_bounce_limit", "7")
+        self.assertEqual(self.partner._get_thank_you_unsubscribe_validity(), 30)
+        Activity = self.env["crm.campaign.activity"]
+        self.assertEqual(Activity._get_thank_you_bounce_limit(), 7)
+        param.set_param("mailmerge_letters.unsubscribe_link_validity_days", "60")
+        self.assertEqual(self.partner._get_thank_you_unsubscribe_validity(), 60)

@@ -6,3 +6,9 @@ from . import mailmerge_letter_template
 from . import res_partner_letter
 from . import mailmerge_letter_run
 from . import mailmerge_letter_template_docx
+from . import mailmerge_mail
+from . import res_partner_mail
+from . import mailmerge_letter_template_mail
+from . import mailmerge_letter_run_mail
+from . import mailmerge_letter_run_line_mail
+from . import res_config_settings_mail

@@ -9,3 +9,6 @@ from . import test_letter_pdf
 from . import test_letter_run
 from . import test_letter_merge_data
 from . import test_letter_docx
+from . import test_mail_engine
+from . import test_serial_email
+from . import test_mail_unsubscribe

@@ -1,0 +1,127 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+from datetime import date, timedelta
+from urllib.parse import urlparse
+
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestMailUnsubscribe(HttpCase):
+    """Opening the unsubscribe link changes nothing (mail scanners open every
+    link); the page's confirmation and the mail program's one-click POST
+    unsubscribe, and the page undoes it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.env["ir.module.module"]._load_module_terms(["mailmerge_letters"], ["de_DE"])
+        cls.partner = cls.env["res.partner"].create(
+            [
+                {
+                    "name": "Ulla Unsubscribe",
+                    "email": "Ulla@Unsubscribe-Test.example",
+                    "lang": "en_US",
+                }
+            ]
+        )
+        cls.path = urlparse(cls.partner._get_mailmerge_unsubscribe_url()).path
+
+    def _blacklisted(self):
+        return self.env["mail.blacklist"].search(
+            [("email", "=", "ulla@unsubscribe-test.example")]
+        )
+
+    def _log(self):
+        return self.partner.message_ids.filtered(
+            lambda m: "unsubscribe" in (m.body or "").lower()
+        )
+
+    def _csrf_token(self, response):
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.assertTrue(match, "the page's form carries a CSRF token")
+        return match.group(1)
+
+    def test_get_asks_and_changes_nothing(self):
+        self.assertTrue(self.path.startswith("/mailmerge_letters/unsubscribe/"))
+        for _scanner in range(2):
+            response = self.url_open(self.path)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Unsubscribe from our e-mails?", response.text)
+            self.assertIn("u***@u***************.example", response.text)
+            self.assertNotIn("unsubscribe-test.example", response.text.lower())
+            self.assertIn('method="post"', response.text)
+            self.assertEqual(response.headers["Referrer-Policy"], "no-referrer")
+        self.assertFalse(self._blacklisted())
+        self.assertFalse(self._log())
+
+    def test_post_unsubscribes_and_undo(self):
+        page = self.url_open(self.path)
+        response = self.url_open(
+            self.path,
+            data={"csrf_token": self._csrf_token(page), "action": "unsubscribe"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("You are unsubscribed", response.text)
+        self.assertTrue(self._blacklisted())
+        self.assertEqual(self._log().author_id, self.partner)
+        again = self.url_open(self.path)
+        self.assertIn('value="resubscribe"', again.text)
+        undone = self.url_open(
+            self.path,
+            data={"csrf_token": self._csrf_token(again), "action": "resubscribe"},
+        )
+        self.assertIn("You are subscribed again", undone.text)
+        self.partner.invalidate_recordset(["is_blacklisted"])
+        self.assertFalse(self.partner.is_blacklisted)
+
+    def test_post_without_csrf_changes_nothing(self):
+        response = self.url_open(self.path, data={"action": "unsubscribe"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("The form has expired", response.text)
+        self.assertFalse(self._blacklisted())
+
+    def test_one_click_post(self):
+        """RFC 8058: the mail program posts ``List-Unsubscribe=One-Click``
+        without any session or CSRF token."""
+        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(self._blacklisted())
+        self.assertIn("one-click", self._log().body)
+
+    def test_invalid_token_403(self):
+        token = self.partner._get_mailmerge_unsubscribe_token()
+        stamp, signature = token.split("-")
+        forged = ("0" if signature[0] != "0" else "1") + signature[1:]
+        for path in (
+            f"/mailmerge_letters/unsubscribe/{self.partner.id}/{stamp}-{forged}",
+            f"/mailmerge_letters/unsubscribe/{self.partner.id + 10**6}/{token}",
+            f"/mailmerge_letters/unsubscribe/{self.partner.id}/%3Cscript%3E",
+        ):
+            for data in (None, {"List-Unsubscribe": "One-Click"}):
+                response = self.url_open(path, data=data)
+                self.assertEqual(response.status_code, 403, path)
+                self.assertIn("This unsubscribe link is invalid", response.text)
+                self.assertNotIn("<script>", response.text)
+                self.assertNotIn('name="csrf_token"', response.text)
+        self.assertFalse(self._blacklisted())
+
+    def test_expired_token_410(self):
+        old = self.partner._get_mailmerge_unsubscribe_token(
+            issued=date.today() - timedelta(days=400)
+        )
+        path = f"/mailmerge_letters/unsubscribe/{self.partner.id}/{old}"
+        response = self.url_open(path, data={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(response.status_code, 410)
+        self.assertIn("This unsubscribe link has expired", response.text)
+        self.assertFalse(self._blacklisted())
+
+    def test_page_in_the_contacts_language(self):
+        self.partner.lang = "de_DE"
+        response = self.url_open(self.path)
+        self.assertIn('lang="de-DE"', response.text)
+        self.assertIn("Von unseren E-Mails abmelden?", response.text)
+        response = self.url_open(self.path, data={"List-Unsubscribe": "One-Click"})
+        self.assertIn("Sie sind abgemeldet", response.text)
+        self.assertIn("Rückgängig", response.text)
