@@ -41,6 +41,8 @@ class MailmergeUnsubscribe(http.Controller):
             return self._render_partner(partner, "form_expired", status=400)
         if post.get("action") == "unsubscribe":
             partner._mailmerge_unsubscribe()
+            if post.get("postal_objection"):
+                partner._mailmerge_object_to_letters()
             return self._render_partner(partner, "unsubscribed")
         if post.get("action") == "resubscribe":
             partner._mailmerge_resubscribe()
@@ -56,9 +58,12 @@ class MailmergeUnsubscribe(http.Controller):
             status=status,
             lang=partner.lang,
             masked_email=partner._get_mailmerge_masked_email(),
+            postal_objection=partner.postal_objection,
         )
 
-    def _render(self, state, status=200, lang=None, masked_email=""):
+    def _render(
+        self, state, status=200, lang=None, masked_email="", postal_objection=False
+    ):
         lang = lang or request.env.lang or "en_US"
         request.update_context(lang=lang)
         return request.render(
@@ -66,6 +71,7 @@ class MailmergeUnsubscribe(http.Controller):
             {
                 "state": state,
                 "masked_email": masked_email,
+                "postal_objection": postal_objection,
                 "form_action": request.httprequest.path,
                 "html_lang": lang.replace("_", "-"),
             },

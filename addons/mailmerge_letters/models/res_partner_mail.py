@@ -104,6 +104,18 @@ class ResPartner(models.Model):
             Blacklist._add(email, message=message)
         partners._mailmerge_log(message)
 
+    def _mailmerge_object_to_letters(self):
+        """The contact ticked "no advertising letters by post either" on the
+        unsubscribe page: a postal advertising objection from that source."""
+        message = self.env._(
+            "Objected to advertising letters by post on the unsubscribe page."
+        )
+        todo = self.filtered(lambda partner: not partner.postal_objection)
+        todo.with_context(postal_objection_source="unsubscribe").write(
+            {"postal_objection": True, "postal_objection_note": message}
+        )
+        todo._mailmerge_log(message)
+
     def _mailmerge_resubscribe(self):
         """Undo of the unsubscribe page: the addresses receive mails again."""
         message = self.env._(

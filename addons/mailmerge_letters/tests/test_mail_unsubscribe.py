@@ -66,6 +66,9 @@ class TestMailUnsubscribe(HttpCase):
         self.assertIn("You are unsubscribed", response.text)
         self.assertTrue(self._blacklisted())
         self.assertEqual(self._log().author_id, self.partner)
+        # not ticked: no postal objection
+        self.partner.invalidate_recordset(["postal_objection"])
+        self.assertFalse(self.partner.postal_objection)
         again = self.url_open(self.path)
         self.assertIn('value="resubscribe"', again.text)
         undone = self.url_open(
@@ -75,6 +78,31 @@ class TestMailUnsubscribe(HttpCase):
         self.assertIn("You are subscribed again", undone.text)
         self.partner.invalidate_recordset(["is_blacklisted"])
         self.assertFalse(self.partner.is_blacklisted)
+
+    def test_post_with_postal_objection(self):
+        """The page also records an objection to advertising letters by post,
+        only when ticked."""
+        page = self.url_open(self.path)
+        self.assertIn('name="postal_objection"', page.text)
+        self.assertFalse(self.partner.postal_objection)
+        response = self.url_open(
+            self.path,
+            data={
+                "csrf_token": self._csrf_token(page),
+                "action": "unsubscribe",
+                "postal_objection": "1",
+            },
+        )
+        self.assertIn("no advertising letters by post either", response.text)
+        self.assertTrue(self._blacklisted())
+        self.partner.invalidate_recordset()
+        self.assertTrue(self.partner.postal_objection)
+        self.assertEqual(self.partner.postal_objection_source, "unsubscribe")
+        self.assertEqual(self.partner.postal_objection_date, date.today())
+        self.assertIn("unsubscribe page", self.partner.postal_objection_note)
+        # the letters leave the contact out from now on
+        __, skipped = self.partner._select_letter_recipients()
+        self.assertEqual(skipped[self.partner], "Objected to advertising by post")
 
     def test_post_without_csrf_changes_nothing(self):
         response = self.url_open(self.path, data={"action": "unsubscribe"})
