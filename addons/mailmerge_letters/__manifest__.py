@@ -10,7 +10,14 @@
     "website": "https://github.com/crm-phases/odoo-crm-phases",
     "maintainers": ["crm-phases"],
     "development_status": "Alpha",
-    "depends": ["contacts", "mail", "partner_firstname", "l10n_din5008", "queue_job"],
+    "depends": [
+        "contacts",
+        "mail",
+        "partner_firstname",
+        "l10n_din5008",
+        "queue_job",
+        "utm",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "wizard/mailmerge_recipient_wizard_views.xml",
@@ -20,6 +27,7 @@
         "report/mailmerge_letter_report.xml",
         "views/mailmerge_letter_template_views.xml",
         "views/mailmerge_letter_run_views.xml",
+        "views/mailmerge_letter_run_failure_views.xml",
         "data/mailmerge_letter_template_data.xml",
     ],
     "demo": [

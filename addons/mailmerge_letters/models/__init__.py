@@ -5,3 +5,4 @@ from . import res_partner
 from . import mailmerge_letter_template
 from . import res_partner_letter
 from . import mailmerge_letter_run
+from . import mailmerge_letter_run_pdf
