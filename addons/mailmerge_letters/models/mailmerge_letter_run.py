@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
@@ -313,33 +314,67 @@ class MailmergeLetterRunLine(models.Model):
     attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
 
     def _file_letters(self, pdfs, letters):
-        """File the letters of the lines still to print (``pdfs`` and ``letters``
-        by partner id); lines printed already are left alone, so a letter is
-        never filed twice."""
-        for line in self.filtered(lambda line: line.state == "todo"):
-            line._file_letter(pdfs[line.partner_id.id], letters[line.partner_id.id])
-
-    def _file_letter(self, pdf, letter):
-        """Post the letter in the recipient's history with its PDF attached,
-        linked to the run's campaign when there is one."""
-        self.ensure_one()
-        if self.state != "todo":
+        """Post each letter in the recipient's history with its PDF attached
+        (``pdfs`` and ``letters`` by partner id), linked to the run's campaign
+        when there is one. Lines printed already are left alone, so a letter is
+        never filed twice. One batch per chunk: the number of queries does not
+        grow with the chunk."""
+        lines = self.filtered(lambda line: line.state == "todo")
+        if not lines:
             return
-        partner = self.partner_id
-        run = self.run_id
-        template = run.template_id
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{template.name} - {partner.name}.pdf",
-                "raw": pdf,
-                "mimetype": "application/pdf",
-                "res_model": partner._name,
-                "res_id": partner.id,
-            }
+        partners = lines.partner_id
+        # what message_post asks of the user, checked once for the batch
+        partners.check_access(partners._mail_post_access)
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{line.run_id.template_id.name} - "
+                        f"{line.partner_id.name}.pdf",
+                        "raw": pdfs[line.partner_id.id],
+                        "mimetype": "application/pdf",
+                        "res_model": line.partner_id._name,
+                        "res_id": line.partner_id.id,
+                    }
+                    for line in lines
+                ]
+            )
         )
+        author_id, email_from = partners._message_compute_author(raise_on_email=False)
+        reply_to = partners._notify_get_reply_to(default=email_from)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        partners.sudo()._message_create(
+            [
+                {
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "model": line.partner_id._name,
+                    "res_id": line.partner_id.id,
+                    "record_name": line.partner_id.display_name,
+                    "body": line._get_letter_note(letters[line.partner_id.id]),
+                    "attachment_ids": [fields.Command.set(attachment.ids)],
+                    "message_type": "comment",
+                    "subtype_id": subtype_id,
+                    "is_internal": True,
+                    "reply_to": reply_to.get(line.partner_id.id),
+                    "message_id": generate_tracking_message_id("message-notify"),
+                }
+                for line, attachment in zip(lines, attachments, strict=True)
+            ]
+        )
+        for line, attachment in zip(lines, attachments, strict=True):
+            line.write({"state": "done", "attachment_id": attachment.id})
+
+    def _get_letter_note(self, letter):
+        """Body of the note "Serial letter <template>: <subject>" filed with the
+        letter, with a link to the run's campaign."""
+        self.ensure_one()
+        run = self.run_id
         body = Markup("%s") % self.env._(
             "Serial letter %(template)s: %(subject)s",
-            template=template.name,
+            template=run.template_id.name,
             subject=letter["subject"],
         )
         if run.campaign_id:
@@ -351,9 +386,4 @@ class MailmergeLetterRunLine(models.Model):
                 run.campaign_id.id,
                 run.campaign_id.display_name,
             )
-        partner.message_post(
-            body=body,
-            attachment_ids=attachment.ids,
-            subtype_xmlid="mail.mt_note",
-        )
-        self.write({"state": "done", "attachment_id": attachment.id})
+        return body

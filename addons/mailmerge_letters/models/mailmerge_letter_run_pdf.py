@@ -115,10 +115,12 @@ class PdfStreamMerger:
     """Writes one PDF from PDF parts, one part in memory at a time: the parts'
     page trees become the kids of the combined page tree."""
 
-    def __init__(self, output):
+    def __init__(self, output, xref):
+        """Write to the binary file ``output``; ``xref`` is a binary scratch file
+        for the cross-reference table."""
         _require_pypdf()
         self.output = output
-        self.xref = tempfile.TemporaryFile()
+        self.xref = xref
         self.next_id = PAGES_ID + 1
         self.kids = []
         self.page_count = 0
@@ -168,7 +170,6 @@ class PdfStreamMerger:
         output.write(b"3 %d\n" % (self.next_id - 3))
         self.xref.seek(0)
         shutil.copyfileobj(self.xref, output)
-        self.xref.close()
         output.write(
             b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
             % (self.next_id, CATALOG_ID, start)
@@ -211,11 +212,14 @@ class MailmergeLetterRun(models.Model):
         Attachment = self.env["ir.attachment"]
         # next to the filestore: the finished file is moved there, not copied
         os.makedirs(Attachment._filestore(), exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=Attachment._filestore(), delete=False
-        ) as output:
+        with (
+            tempfile.NamedTemporaryFile(
+                dir=Attachment._filestore(), delete=False
+            ) as output,
+            tempfile.TemporaryFile() as xref,
+        ):
             try:
-                merger = PdfStreamMerger(output)
+                merger = PdfStreamMerger(output, xref)
                 for part in parts:
                     if part.store_fname:
                         with open(Attachment._full_path(part.store_fname), "rb") as f:

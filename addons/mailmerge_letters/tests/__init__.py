@@ -7,3 +7,5 @@ from . import test_mailmerge_export
 from . import test_letter_template
 from . import test_letter_pdf
 from . import test_letter_run
+from . import test_letter_run_chunks
+from . import test_letter_run_failure
