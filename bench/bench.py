@@ -7,6 +7,7 @@ the database; results: .benchmark-results/bench.json and a table on stdout.
 """
 
 import argparse
+import inspect
 import io
 import json
 import os
@@ -21,7 +22,7 @@ import xlsxwriter
 
 import odoo
 from odoo import Command, sql_db
-from odoo.tools import SQL, config
+from odoo.tools import SQL, config, split_every
 
 BENCHMARKS = {}
 
@@ -1148,12 +1149,271 @@ def bench_after_sales_search(env, repeat, partners=100000, lines=300000):
     return rows
 
 
+@contextmanager
+def _report_server(env, name):
+    """A started Odoo server on the benchmark's database, from which wkhtmltopdf
+    loads the reports' CSS and fonts (report.url), as in production."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from odoo_harness import start_odoo_server, stop_odoo_server  # noqa: PLC0415
+
+    log = Path(".benchmark-results") / f"bench-{name}-server.log"
+    log.parent.mkdir(exist_ok=True)
+    process, url = start_odoo_server(env.cr.dbname, log)
+    try:
+        env["ir.config_parameter"].sudo().set_param("report.url", url)
+        yield
+    finally:
+        stop_odoo_server(process)
+
+
+def _letter_recipients(env, count, tag):
+    env = env(context=dict(env.context, tracking_disable=True))
+    template = env["mailmerge.letter.template"].create(
+        [
+            {
+                "name": f"Bench {tag}",
+                "subject": "Neues zu Solar",
+                "body_html": "<p>wir informieren Sie über Solar vom eigenen Dach.</p>",
+                "closing": "Mit freundlichen Grüßen",
+            }
+        ]
+    )
+    env["res.lang"]._activate_lang("de_DE")
+    partners = env["res.partner"].create(
+        [
+            {
+                "firstname": "Anna",
+                "lastname": f"Bench{tag}{index:05d}",
+                "form_of_address": "ms",
+                "lang": "de_DE",
+                "street": f"Sonnenweg {index + 1}",
+                "zip": "79100",
+                "city": "Freiburg",
+            }
+            for index in range(count)
+        ]
+    )
+    env.flush_all()
+    return template, partners
+
+
+def _plain_partner_report(env):
+    """A plain Odoo report of contacts (their address on the company's layout):
+    Odoo has none on res.partner, so the benchmark defines one."""
+    view = env["ir.ui.view"].create(
+        [
+            {
+                "name": "bench_partner_address",
+                "type": "qweb",
+                "key": "mailmerge_letters.bench_partner_address",
+                "arch": """<t t-name="mailmerge_letters.bench_partner_address">
+                    <t t-call="web.html_container">
+                        <t t-foreach="docs" t-as="o">
+                            <t t-call="web.external_layout">
+                                <div class="page">
+                                    <h2 t-field="o.name"/>
+                                    <div t-field="o.street"/>
+                                    <div><t t-out="o.zip"/> <t t-out="o.city"/></div>
+                                    <p>wir informieren Sie über Solar.</p>
+                                </div>
+                            </t>
+                        </t>
+                    </t>
+                </t>""",
+            }
+        ]
+    )
+    return env["ir.actions.report"].create(
+        [
+            {
+                "name": "Bench partner address",
+                "model": "res.partner",
+                "report_type": "qweb-pdf",
+                "report_name": view.key,
+            }
+        ]
+    )
+
+
+def _pages(pdf):
+    from odoo.tools.pdf import PdfFileReader  # noqa: PLC0415
+
+    return PdfFileReader(io.BytesIO(pdf)).getNumPages()
+
+
+@benchmark("letters_pdf")
+def bench_letters_pdf(env, repeat, size=500):
+    """500 serial letters to one PDF: pages per second of our run (chunks of 100,
+    each letter filed in its recipient's history, the combined PDF) against the
+    raw wkhtmltopdf on the same HTML (our report's HTML rendered once, then only
+    ``_run_wkhtmltopdf`` with the same header, footer and paper format, in the
+    same chunks; goal: ours >= 0.8x) and against Odoo's ``_render_qweb_pdf`` of
+    a plain contacts report (chunks of 100, merged by Odoo's ``merge_pdf``)."""
+    from odoo.tools.pdf import merge_pdf  # noqa: PLC0415
+
+    Report = env["ir.actions.report"]
+    Run = env["mailmerge.letter.run"]
+    chunk = env["mailmerge.letter.template"]._letter_chunk_size
+    # the whole run in this process, chunk after chunk (no job runner here)
+    env["ir.config_parameter"].sudo().set_param(
+        "mailmerge_letters.letter_background_recipients", size
+    )
+    report = env.ref("mailmerge_letters.action_report_letter")
+    plain = _plain_partner_report(env)
+    rows = []
+    with _report_server(env, "letters"):
+        template, partners = _letter_recipients(env, size, "pdf")
+        # warm the templates and assets up outside the measurement
+        Run._start(template, partners[:1], {})
+        Report._render_qweb_pdf(plain, partners[:1].ids)
+        ours, raw, native = {}, {}, {}
+        pages = {}
+        for _run in range(repeat):
+            env.flush_all()
+            with measure(ours):
+                run = Run._start(template, partners, {})
+                env.flush_all()
+            pages["ours"] = _pages(run.attachment_id.raw)
+            # raw wkhtmltopdf: the HTML prepared outside the measurement
+            data = {"letter_template_id": template.id}
+            prepared = []
+            for ids in split_every(chunk, partners.ids):
+                html = Report.with_context(debug=False)._render_qweb_html(
+                    report, list(ids), data=dict(data, debug=False)
+                )[0]
+                prepared.append(
+                    report.with_context(debug=False)._prepare_html(
+                        html, report_model=report.model
+                    )
+                )
+            raw_pdfs = []
+            with measure(raw):
+                for bodies, _html_ids, header, footer, paperformat_args in prepared:
+                    raw_pdfs.append(
+                        Report._run_wkhtmltopdf(
+                            bodies,
+                            report_ref=report,
+                            header=header,
+                            footer=footer,
+                            landscape=env.context.get("landscape"),
+                            specific_paperformat_args=paperformat_args,
+                            set_viewport_size=env.context.get("set_viewport_size"),
+                        )
+                    )
+            pages["raw"] = sum(_pages(pdf) for pdf in raw_pdfs)
+            with measure(native):
+                pdfs = [
+                    Report._render_qweb_pdf(plain, list(ids))[0]
+                    for ids in split_every(chunk, partners.ids)
+                ]
+                pdf = merge_pdf(pdfs)
+            pages["native"] = _pages(pdf)
+    ours, raw, native = summary(ours), summary(raw), summary(native)
+    for name, other in (("raw wkhtmltopdf", raw), ("plain report", native)):
+        rows.append(
+            {
+                "case": f"{size} letters vs {name}",
+                "ours": ours,
+                "native": other,
+                "ratio": round(ours["seconds"] / other["seconds"], 2),
+                "queries_added": ours["queries"] - other["queries"],
+                "pages": pages,
+                "pages_per_second": round(pages["ours"] / ours["seconds"], 1),
+                "native_pages_per_second": round(
+                    pages["raw" if other is raw else "native"] / other["seconds"], 1
+                ),
+                "speed_vs_native": round(
+                    (pages["ours"] / ours["seconds"])
+                    / (pages["raw" if other is raw else "native"] / other["seconds"]),
+                    2,
+                ),
+            }
+        )
+    return rows
+
+
+@benchmark("letters_5000")
+def bench_letters_5000(env, repeat, size=5000):
+    """5 000 serial letters through the run's background jobs (chunks of 100):
+    peak memory (tracemalloc peak per chunk and for the final merge, ru_maxrss of
+    this process and of the wkhtmltopdf children) and queries per chunk, which
+    must not grow with the run."""
+    import resource  # noqa: PLC0415
+    import tracemalloc  # noqa: PLC0415
+
+    Run = env["mailmerge.letter.run"]
+    with _report_server(env, "letters5000"):
+        template, partners = _letter_recipients(env, size, "big")
+        Run._start(template, partners[:1], {})  # warm-up, at once
+        env.flush_all()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        chunk_queries, chunk_peaks = [], []
+        start = time.perf_counter()
+        queries_start = sql_db.sql_counter
+        tracemalloc.start()
+        run = Run._start(template, partners, {})
+        while run.state == "queued":
+            tracemalloc.reset_peak()
+            queries = sql_db.sql_counter
+            run._render_next_chunk_job()
+            env.flush_all()
+            chunk_queries.append(sql_db.sql_counter - queries)
+            chunk_peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        seconds = time.perf_counter() - start
+        total_queries = sql_db.sql_counter - queries_start
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        assert run.state == "done", run.error
+        pages = _pages(run.attachment_id.raw)
+    mib = 1024 * 1024
+    result = {"seconds": round(seconds, 1), "queries": total_queries}
+    return [
+        {
+            "case": f"{size} letters in chunks",
+            "ours": result,
+            "native": result,
+            "ratio": 1.0,
+            "queries_added": 0,
+            "pages": pages,
+            "chunks": len(chunk_queries),
+            "pages_per_second": round(pages / seconds, 1),
+            "queries_per_chunk": {
+                "first": chunk_queries[0],
+                "median": int(statistics.median(chunk_queries)),
+                "max (without the last)": max(chunk_queries[:-1] or [0]),
+                "last (with the merge)": chunk_queries[-1],
+            },
+            "tracemalloc_peak_mib": {
+                "first chunk": round(chunk_peaks[0] / mib, 1),
+                "max chunk (without the last)": round(
+                    max(chunk_peaks[:-1] or [0]) / mib, 1
+                ),
+                "last chunk (with the merge)": round(chunk_peaks[-1] / mib, 1),
+            },
+            "ru_maxrss_mib": {
+                "before": round(rss_before / 1024, 1),
+                "after": round(rss_after / 1024, 1),
+                "children (wkhtmltopdf, server)": round(children / 1024, 1),
+            },
+            "pdf_mib": round(run.attachment_id.file_size / mib, 1),
+        }
+    ]
+
+
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=list(BENCHMARKS))
     parser.add_argument("--out", default=".benchmark-results/bench.json")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply the size of the benchmarks that have one (e.g. 0.02 for a "
+        "quick check of letters_5000 with 100 letters)",
+    )
     parser.add_argument("odoo_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     config.parse_config([a for a in args.odoo_args if a != "--"], setup_logging=True)
@@ -1162,7 +1422,12 @@ def main(argv):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         for name in args.only:
-            results[name] = BENCHMARKS[name](env, args.repeat)
+            function = BENCHMARKS[name]
+            kwargs = {}
+            size = inspect.signature(function).parameters.get("size")
+            if size is not None and args.scale != 1.0:
+                kwargs["size"] = max(1, round(size.default * args.scale))
+            results[name] = function(env, args.repeat, **kwargs)
             cr.rollback()
     Path(args.out).parent.mkdir(exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2))

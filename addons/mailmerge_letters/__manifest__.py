@@ -10,7 +10,14 @@
     "website": "https://github.com/crm-phases/odoo-crm-phases",
     "maintainers": ["crm-phases"],
     "development_status": "Alpha",
-    "depends": ["contacts", "mail", "partner_firstname", "l10n_din5008", "queue_job"],
+    "depends": [
+        "contacts",
+        "mail",
+        "partner_firstname",
+        "l10n_din5008",
+        "queue_job",
+        "utm",
+    ],
     "data": [
         "security/ir.model.access.csv",
         "wizard/mailmerge_recipient_wizard_views.xml",
@@ -22,6 +29,7 @@
         "views/mailmerge_letter_run_views.xml",
         "views/mailmerge_letter_template_docx_views.xml",
         "views/mailmerge_letter_wizard_output_views.xml",
+        "views/mailmerge_letter_run_failure_views.xml",
         "data/mailmerge_letter_template_data.xml",
         "wizard/mailmerge_letter_wizard_mail_views.xml",
         "views/res_config_settings_mail_views.xml",

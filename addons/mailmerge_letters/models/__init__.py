@@ -5,6 +5,7 @@ from . import res_partner
 from . import mailmerge_letter_template
 from . import res_partner_letter
 from . import mailmerge_letter_run
+from . import mailmerge_letter_run_pdf
 from . import mailmerge_letter_template_docx
 from . import mailmerge_mail
 from . import res_partner_mail

@@ -1,27 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-import io
+import logging
 
 from markupsafe import Markup
+from psycopg2 import OperationalError
+from psycopg2.errors import LockNotAvailable
 
 from odoo import api, fields, models
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter, merge_pdf
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
 
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
-
-def _pad_to_even_pages(pdf):
-    """``pdf`` with a blank page appended when its number of pages is odd."""
-    reader = PdfFileReader(io.BytesIO(pdf))
-    if len(reader.pages) % 2 == 0:
-        return pdf
-    writer = PdfFileWriter()
-    for page in reader.pages:
-        writer.add_page(page)
-    writer.add_blank_page()
-    stream = io.BytesIO()
-    writer.write(stream)
-    return stream.getvalue()
+_logger = logging.getLogger(__name__)
 
 
 class MailmergeLetterRun(models.Model):
@@ -77,6 +70,12 @@ class MailmergeLetterRun(models.Model):
         help="A blank back page after each letter of an odd number of pages, so "
         "that every letter starts on a new sheet.",
     )
+    campaign_id = fields.Many2one(
+        "utm.campaign",
+        readonly=True,
+        index="btree_not_null",
+        help="The campaign the letters belong to; each recipient's note links it.",
+    )
 
     @api.depends("template_id.name", "date")
     def _compute_name(self):
@@ -106,7 +105,7 @@ class MailmergeLetterRun(models.Model):
         )
 
     @api.model
-    def _start(self, template, recipients, skipped, duplex=False):
+    def _start(self, template, recipients, skipped, duplex=False, campaign=None):
         """Create the run of ``template`` for ``recipients`` (in order), with
         ``skipped`` (``{partner: reason}``), and render it at once or queue it."""
         lines = [
@@ -119,7 +118,14 @@ class MailmergeLetterRun(models.Model):
             for partner, reason in skipped.items()
         ]
         run = self.create(
-            [{"template_id": template.id, "line_ids": lines, "duplex": duplex}]
+            [
+                {
+                    "template_id": template.id,
+                    "line_ids": lines,
+                    "duplex": duplex,
+                    "campaign_id": campaign.id if campaign else False,
+                }
+            ]
         )
         if len(recipients) > self._get_background_threshold():
             run._delay_next_chunk()
@@ -137,15 +143,97 @@ class MailmergeLetterRun(models.Model):
 
     def _render_next_chunk_job(self):
         """Job: the next chunk of letters; queues the following one, or finishes
-        the run."""
+        the run. A chunk that fails marks the run failed (the letters of earlier
+        chunks stay filed) until the user retries it; conflicts with another
+        transaction are left to queue_job's retry."""
         self.ensure_one()
-        self._render_next_chunk()
+        self._lock_for_rendering()
+        if self.state != "queued":
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._render_next_chunk()
+        except RetryableJobError:
+            raise
+        except OperationalError as error:
+            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            self._fail(error)
+            return
+        except Exception as error:  # noqa: BLE001 - any error fails the run, shown
+            self._fail(error)
+            return
         if self.state == "queued":
             self._delay_next_chunk()
 
+    def _lock_for_rendering(self):
+        """One job renders a run at a time (a retried job, a duplicate): the
+        others wait for queue_job's next try."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        self.id,
+                    )
+                )
+        except LockNotAvailable as error:
+            raise RetryableJobError(
+                "Serial letter run %s is being rendered" % self.id, seconds=10
+            ) from error
+        self.invalidate_recordset()
+        self.line_ids.invalidate_recordset()
+
+    def _fail(self, error):
+        """Mark the run failed with ``error`` and tell its user."""
+        self.ensure_one()
+        _logger.warning("Serial letter run %s failed", self.id, exc_info=error)
+        text = (
+            error.args[0]
+            if isinstance(error, UserError)
+            else f"{type(error).__name__}: {error}"
+        )
+        self.write({"state": "failed", "error": text})
+        message = self.env._(
+            "Serial letter %(template)s failed after %(done)s of %(count)s letters: "
+            "%(error)s",
+            template=self.template_id.name,
+            done=self.done_count,
+            count=self.recipient_count,
+            error=text,
+        )
+        self.message_post(
+            body=message,
+            partner_ids=self.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "danger",
+                "sticky": True,
+                "title": self.env._("Serial letter failed"),
+                "message": message,
+            },
+        )
+
+    def action_retry(self):
+        """Queue the letters not printed yet of failed runs again: the run goes on
+        where it stopped."""
+        for run in self.filtered(lambda run: run.state == "failed"):
+            run.write({"state": "queued", "error": False})
+            run.message_post(
+                body=self.env._("Retried by %s.", self.env.user.name),
+                subtype_xmlid="mail.mt_note",
+            )
+            run._delay_next_chunk()
+        return True
+
     def _render_next_chunk(self):
-        """Render the letters of the next chunk of recipients, file each in the
-        recipient's history; after the last chunk, the combined PDF."""
+        """Render the letters of the next chunk of recipients not printed yet,
+        file each in the recipient's history and keep the chunk's letters as a
+        part of the combined PDF; after the last chunk, the combined PDF."""
         self.ensure_one()
         template = self.template_id
         pending = self.recipient_line_ids.filtered(lambda line: line.state == "todo")
@@ -154,28 +242,15 @@ class MailmergeLetterRun(models.Model):
             partners = chunk.partner_id
             pdfs = template._render_letters_by_partner(partners)
             letters = template._render_letters(partners)
-            for line in chunk:
-                line._file_letter(pdfs[line.partner_id.id], letters[line.partner_id.id])
+            chunk._file_letters(pdfs, letters)
+            self._add_letters_part([pdfs[partner.id] for partner in partners])
         if not (pending - chunk):
             self._finish()
 
     def _finish(self):
         self.ensure_one()
-        lines = self.recipient_line_ids.sorted("sequence")
-        pdfs = [base64.b64decode(line.attachment_id.datas) for line in lines]
-        if self.duplex:
-            pdfs = [_pad_to_even_pages(pdf) for pdf in pdfs]
-        if pdfs:
-            pdf = pdfs[0] if len(pdfs) == 1 else merge_pdf(pdfs)
-            self.attachment_id = self.env["ir.attachment"].create(
-                {
-                    "name": f"{self.template_id.name}.pdf",
-                    "raw": pdf,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
+        lines = self.recipient_line_ids
+        self.attachment_id = self._merge_letters_parts()
         self.state = "done"
         url = (
             f"/web/content/{self.attachment_id.id}?download=true"
@@ -238,27 +313,77 @@ class MailmergeLetterRunLine(models.Model):
     reason = fields.Char()
     attachment_id = fields.Many2one("ir.attachment", string="Letter", readonly=True)
 
-    def _file_letter(self, pdf, letter):
-        """Post the letter in the recipient's history with its PDF attached."""
+    def _file_letters(self, pdfs, letters):
+        """Post each letter in the recipient's history with its PDF attached
+        (``pdfs`` and ``letters`` by partner id), linked to the run's campaign
+        when there is one. Lines printed already are left alone, so a letter is
+        never filed twice. One batch per chunk: the number of queries does not
+        grow with the chunk."""
+        lines = self.filtered(lambda line: line.state == "todo")
+        if not lines:
+            return
+        partners = lines.partner_id
+        # what message_post asks of the user, checked once for the batch
+        partners.check_access(partners._mail_post_access)
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": f"{line.run_id.template_id.name} - "
+                        f"{line.partner_id.name}.pdf",
+                        "raw": pdfs[line.partner_id.id],
+                        "mimetype": "application/pdf",
+                        "res_model": line.partner_id._name,
+                        "res_id": line.partner_id.id,
+                    }
+                    for line in lines
+                ]
+            )
+        )
+        author_id, email_from = partners._message_compute_author(raise_on_email=False)
+        reply_to = partners._notify_get_reply_to(default=email_from)
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        partners.sudo()._message_create(
+            [
+                {
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "model": line.partner_id._name,
+                    "res_id": line.partner_id.id,
+                    "record_name": line.partner_id.display_name,
+                    "body": line._get_letter_note(letters[line.partner_id.id]),
+                    "attachment_ids": [fields.Command.set(attachment.ids)],
+                    "message_type": "comment",
+                    "subtype_id": subtype_id,
+                    "is_internal": True,
+                    "reply_to": reply_to.get(line.partner_id.id),
+                    "message_id": generate_tracking_message_id("message-notify"),
+                }
+                for line, attachment in zip(lines, attachments, strict=True)
+            ]
+        )
+        for line, attachment in zip(lines, attachments, strict=True):
+            line.write({"state": "done", "attachment_id": attachment.id})
+
+    def _get_letter_note(self, letter):
+        """Body of the note "Serial letter <template>: <subject>" filed with the
+        letter, with a link to the run's campaign."""
         self.ensure_one()
-        partner = self.partner_id
-        template = self.run_id.template_id
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{template.name} - {partner.name}.pdf",
-                "raw": pdf,
-                "mimetype": "application/pdf",
-                "res_model": partner._name,
-                "res_id": partner.id,
-            }
+        run = self.run_id
+        body = Markup("%s") % self.env._(
+            "Serial letter %(template)s: %(subject)s",
+            template=run.template_id.name,
+            subject=letter["subject"],
         )
-        partner.message_post(
-            body=self.env._(
-                "Serial letter %(template)s: %(subject)s",
-                template=template.name,
-                subject=letter["subject"],
-            ),
-            attachment_ids=attachment.ids,
-            subtype_xmlid="mail.mt_note",
-        )
-        self.write({"state": "done", "attachment_id": attachment.id})
+        if run.campaign_id:
+            body += Markup(
+                ' (%s <a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>)'
+            ) % (
+                self.env._("Campaign"),
+                run.campaign_id._name,
+                run.campaign_id.id,
+                run.campaign_id.display_name,
+            )
+        return body

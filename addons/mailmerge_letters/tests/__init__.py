@@ -12,3 +12,5 @@ from . import test_letter_docx
 from . import test_mail_engine
 from . import test_serial_email
 from . import test_mail_unsubscribe
+from . import test_letter_run_chunks
+from . import test_letter_run_failure

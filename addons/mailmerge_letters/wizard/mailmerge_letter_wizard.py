@@ -40,6 +40,11 @@ class MailmergeLetterWizard(models.TransientModel):
         string="Duplex Printing",
         help="A blank back page after each letter of an odd number of pages.",
     )
+    campaign_id = fields.Many2one(
+        "utm.campaign",
+        help="The campaign the letters belong to: the run and each recipient's "
+        "note link it.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -48,7 +53,27 @@ class MailmergeLetterWizard(models.TransientModel):
             partners = self._get_active_partners()
             if partners:
                 values["partner_ids"] = [fields.Command.set(partners.ids)]
+        if "campaign_id" in fields_list and not values.get("campaign_id"):
+            values["campaign_id"] = self._get_active_campaign().id
         return values
+
+    @api.model
+    def _get_active_campaign(self):
+        """The campaign the wizard was opened from, or the one campaign of the
+        records it was opened from (campaign activities, opportunities)."""
+        context = self.env.context
+        model, ids = context.get("active_model"), context.get("active_ids")
+        Campaign = self.env["utm.campaign"]
+        if not (model and ids) or model not in self.env:
+            return Campaign
+        records = self.env[model].browse(ids)
+        if model == Campaign._name:
+            return records if len(records) == 1 else Campaign
+        field = records._fields.get("campaign_id")
+        if field is None or field.comodel_name != Campaign._name:
+            return Campaign
+        campaigns = records.campaign_id
+        return campaigns if len(campaigns) == 1 else Campaign
 
     @api.model
     def _get_active_partners(self):
@@ -99,7 +124,11 @@ class MailmergeLetterWizard(models.TransientModel):
             raise UserError(self.env._("No recipient left to write to."))
         self.template_id._check_letter_placeholders()
         run = self.env["mailmerge.letter.run"]._start(
-            self.template_id, recipients, skipped, duplex=self.duplex
+            self.template_id,
+            recipients,
+            skipped,
+            duplex=self.duplex,
+            campaign=self.campaign_id,
         )
         return {
             "type": "ir.actions.act_window",
