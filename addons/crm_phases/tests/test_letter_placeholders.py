@@ -76,3 +76,35 @@ class TestLetterPlaceholders(TransactionCase):
         )
         self.assertIn("object.letter_business_fields", placeholders)
         self.assertIn("object.letter_campaign", placeholders)
+
+    def test_serial_letter_from_a_campaign(self):
+        """Opened from a campaign's activities, the wizard's campaign is the one
+        the letters name, in the preview and in the serial e-mail."""
+        activity = self.env["crm.campaign.activity"].create(
+            {
+                "campaign_id": self.open_day.id,
+                "partner_id": self.contact.id,
+                "date": "2026-01-10 10:00:00",
+            }
+        )
+        self.contact.write({"street": "Am Hang 3", "zip": "79100", "city": "Freiburg"})
+        self.contact.email = "lena.licht@lichtblick.example"
+        wizard = (
+            self.env["mailmerge.letter.wizard"]
+            .with_user(self.user)
+            .with_context(
+                active_model="crm.campaign.activity", active_ids=activity.ids
+            )
+            .create({"template_id": self.template.id})
+        )
+        self.assertEqual(wizard.campaign_id, self.open_day)
+        self.assertEqual(wizard.recipient_ids, self.contact)
+        self.assertIn("Tag der offenen Tür", wizard.preview_html)
+        wizard.channel = "mail"
+        action = wizard.action_send_mail()
+        run = self.env["mailmerge.letter.run"].browse(action["res_id"])
+        self.assertEqual(run.campaign_id, self.open_day)
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.contact.id)]
+        )
+        self.assertEqual(mail.subject, "Tag der offenen Tür")

@@ -230,12 +230,18 @@ class MailmergeLetterRun(models.Model):
             run._delay_next_chunk()
         return True
 
+    def _get_template(self):
+        """The letter template as the run renders it: with the run's campaign
+        (the placeholder Campaign)."""
+        self.ensure_one()
+        return self.template_id.with_context(mailmerge_campaign_id=self.campaign_id.id)
+
     def _render_next_chunk(self):
         """Render the letters of the next chunk of recipients not printed yet,
         file each in the recipient's history and keep the chunk's letters as a
         part of the combined PDF; after the last chunk, the combined PDF."""
         self.ensure_one()
-        template = self.template_id
+        template = self._get_template()
         pending = self.recipient_line_ids.filtered(lambda line: line.state == "todo")
         chunk = pending.sorted("sequence")[: template._letter_chunk_size]
         if chunk:

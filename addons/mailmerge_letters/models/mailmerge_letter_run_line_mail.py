@@ -29,7 +29,7 @@ class MailmergeLetterRunLine(models.Model):
             )
         if not to_send:
             return
-        mails = self.run_id.template_id._send_letter_mails(to_send)
+        mails = self.run_id._get_template()._send_letter_mails(to_send)
         messages = {mail.res_id: mail.mail_message_id for mail in mails}
         for line in self.filtered(lambda line: line.partner_id in to_send):
             line.write(

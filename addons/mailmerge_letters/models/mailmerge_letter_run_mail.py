@@ -18,7 +18,7 @@ class MailmergeLetterRun(models.Model):
     )
 
     @api.model
-    def _start_mail(self, template, recipients, skipped):
+    def _start_mail(self, template, recipients, skipped, campaign=None):
         """Create the serial e-mail run of ``template`` for ``recipients`` (in
         order), with ``skipped`` (``{partner: reason}``), and queue its mails at
         once or by background jobs."""
@@ -32,7 +32,14 @@ class MailmergeLetterRun(models.Model):
             for partner, reason in skipped.items()
         ]
         run = self.create(
-            [{"template_id": template.id, "line_ids": lines, "channel": "mail"}]
+            [
+                {
+                    "template_id": template.id,
+                    "line_ids": lines,
+                    "channel": "mail",
+                    "campaign_id": campaign.id if campaign else False,
+                }
+            ]
         )
         if len(recipients) > self.env["mailmerge.mail"]._get_background_threshold():
             run._delay_next_chunk()

@@ -105,11 +105,17 @@ class MailmergeLetterWizard(models.TransientModel):
             if wizard.preview_partner_id not in recipients:
                 wizard.preview_partner_id = recipients[:1]
 
-    @api.depends("template_id", "preview_partner_id")
+    def _get_template(self):
+        """The letter template as the letters are rendered: with the campaign
+        (the placeholder Campaign)."""
+        self.ensure_one()
+        return self.template_id.with_context(mailmerge_campaign_id=self.campaign_id.id)
+
+    @api.depends("template_id", "preview_partner_id", "campaign_id")
     def _compute_preview_html(self):
         for wizard in self:
             if wizard.template_id and wizard.preview_partner_id:
-                wizard.preview_html = wizard.template_id._render_letter_preview(
+                wizard.preview_html = wizard._get_template()._render_letter_preview(
                     wizard.preview_partner_id
                 )[1]
             else:

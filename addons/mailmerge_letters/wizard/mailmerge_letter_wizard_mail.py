@@ -34,14 +34,14 @@ class MailmergeLetterWizard(models.TransientModel):
                 wizard.preview_partner_id = recipients[:1]
         return res
 
-    @api.depends("template_id", "preview_partner_id", "channel")
+    @api.depends("template_id", "preview_partner_id", "channel", "campaign_id")
     def _compute_preview_html(self):
         mails = self.filtered(lambda wizard: wizard.channel == "mail")
         res = super(MailmergeLetterWizard, self - mails)._compute_preview_html()
         for wizard in mails:
             partner = wizard.preview_partner_id
             wizard.preview_html = (
-                wizard.template_id._render_letter_mails(partner)[partner.id][
+                wizard._get_template()._render_letter_mails(partner)[partner.id][
                     "body_html"
                 ]
                 if wizard.template_id and partner
@@ -70,7 +70,7 @@ class MailmergeLetterWizard(models.TransientModel):
         if not recipients:
             raise UserError(self.env._("No recipient left to e-mail."))
         run = self.env["mailmerge.letter.run"]._start_mail(
-            self.template_id, recipients, skipped
+            self.template_id, recipients, skipped, campaign=self.campaign_id
         )
         return {
             "type": "ir.actions.act_window",

@@ -64,6 +64,6 @@ class MailmergeLetterWizard(models.TransientModel):
 
     def _make_letters_docx(self, recipients):
         data = base64.b64decode(self.docx_template) if self.docx_template else None
-        return self.template_id._render_letters_docx_attachment(
+        return self._get_template()._render_letters_docx_attachment(
             recipients, data, self.docx_template_filename if data else None
         )
