@@ -7,6 +7,12 @@ class ResConfigSettings(models.TransientModel):
     mailing_recipient_fallback = fields.Selection(
         related="company_id.mailing_recipient_fallback", readonly=False
     )
+    mailmerge_letter_duplex = fields.Boolean(
+        string="Duplex Printing of Serial Letters",
+        config_parameter="mailmerge_letters.letter_duplex",
+        help="Serial letters are printed for duplex printers by default: a blank "
+        "back page after each letter of an odd number of pages.",
+    )
     mailmerge_letter_background_recipients = fields.Integer(
         string="Serial Letters in the Background From",
         config_parameter="mailmerge_letters.letter_background_recipients",

@@ -91,6 +91,14 @@ class TestLetterRun(HttpCase, MailmergeRecipientCase):
         self.assertIn(self.objector.id, skipped)
         self.assertIn(self.archived.id, skipped)
 
+    def test_duplex_setting_is_the_default(self):
+        self.assertFalse(self._wizard(self.private).duplex)
+        settings = self.env["res.config.settings"].create(
+            {"mailmerge_letter_duplex": True}
+        )
+        settings.execute()
+        self.assertTrue(self._wizard(self.private).duplex)
+
     def test_print_inline_files_each_letter(self):
         wizard = self._wizard(self.selection)
         with trap_jobs() as trap:

@@ -38,6 +38,7 @@ class MailmergeLetterWizard(models.TransientModel):
     preview_html = fields.Html(compute="_compute_preview_html", sanitize=False)
     duplex = fields.Boolean(
         string="Duplex Printing",
+        default=lambda self: self._default_duplex(),
         help="A blank back page after each letter of an odd number of pages.",
     )
     campaign_id = fields.Many2one(
@@ -74,6 +75,12 @@ class MailmergeLetterWizard(models.TransientModel):
             return Campaign
         campaigns = records.campaign_id
         return campaigns if len(campaigns) == 1 else Campaign
+
+    @api.model
+    def _default_duplex(self):
+        """The setting "Duplex Printing" of serial letters."""
+        params = self.env["ir.config_parameter"].sudo()
+        return bool(params.get_param("mailmerge_letters.letter_duplex"))
 
     @api.model
     def _get_active_partners(self):
