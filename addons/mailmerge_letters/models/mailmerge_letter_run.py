@@ -84,11 +84,21 @@ class MailmergeLetterRun(models.Model):
 
     @api.depends("line_ids.state")
     def _compute_counts(self):
+        # counted in SQL: a chunk of a large run does not load all its lines
+        counts = {
+            (run.id, state): count
+            for run, state, count in self.env["mailmerge.letter.run.line"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+            )
+        }
         for run in self:
-            states = run.line_ids.mapped("state")
-            run.recipient_count = len(states) - states.count("skipped")
-            run.done_count = states.count("done")
-            run.skipped_count = states.count("skipped")
+            by_state = {
+                state: counts.get((run.id, state), 0)
+                for state in ("todo", "done", "skipped")
+            }
+            run.recipient_count = by_state["todo"] + by_state["done"]
+            run.done_count = by_state["done"]
+            run.skipped_count = by_state["skipped"]
             run.progress = (
                 100.0 * run.done_count / run.recipient_count
                 if run.recipient_count
@@ -183,7 +193,7 @@ class MailmergeLetterRun(models.Model):
                 "Serial letter run %s is being rendered" % self.id, seconds=10
             ) from error
         self.invalidate_recordset()
-        self.line_ids.invalidate_recordset()
+        self.env["mailmerge.letter.run.line"].invalidate_model()
 
     def _fail(self, error):
         """Mark the run failed with ``error`` and tell its user."""
@@ -242,8 +252,14 @@ class MailmergeLetterRun(models.Model):
         part of the combined PDF; after the last chunk, the combined PDF."""
         self.ensure_one()
         template = self._get_template()
-        pending = self.recipient_line_ids.filtered(lambda line: line.state == "todo")
-        chunk = pending.sorted("sequence")[: template._letter_chunk_size]
+        size = template._letter_chunk_size
+        # the next chunk only (and whether there are more): never all the lines
+        pending = self.env["mailmerge.letter.run.line"].search(
+            [("run_id", "=", self.id), ("state", "=", "todo")],
+            order="sequence, id",
+            limit=size + 1,
+        )
+        chunk = pending[:size]
         if chunk:
             partners = chunk.partner_id
             pdfs = template._render_letters_by_partner(partners)
@@ -255,7 +271,6 @@ class MailmergeLetterRun(models.Model):
 
     def _finish(self):
         self.ensure_one()
-        lines = self.recipient_line_ids
         self.attachment_id = self._merge_letters_parts()
         self.state = "done"
         url = (
@@ -266,7 +281,7 @@ class MailmergeLetterRun(models.Model):
         message = self.env._(
             "Serial letter %(template)s: %(count)s letters, %(skipped)s left out.",
             template=self.template_id.name,
-            count=len(lines),
+            count=self.recipient_count,
             skipped=self.skipped_count,
         )
         body = (
