@@ -1434,7 +1434,7 @@ def bench_serial_email(env, repeat, size=2000):
                 "model_id": env["ir.model"]._get_id("res.partner"),
                 "subject": letter.subject,
                 "body_html": '<p><t t-out="object.letter_salutation"/>,</p>'
-                + letter.body_html
+                + str(letter.body_html)
                 + f"<p>{letter.closing}</p>",
                 "email_from": "{{ user.email_formatted }}",
             }

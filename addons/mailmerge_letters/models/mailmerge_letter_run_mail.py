@@ -44,8 +44,10 @@ class MailmergeLetterRun(models.Model):
         if len(recipients) > self.env["mailmerge.mail"]._get_background_threshold():
             run._delay_next_chunk()
         else:
-            while run.state == "queued":
-                run._render_next_chunk()
+            # the recipients were checked by the caller in this transaction
+            checked = run.with_context(mailmerge_recipients_checked=True)
+            while checked.state == "queued":
+                checked._render_next_chunk()
         return run
 
     def _delay_next_chunk(self):
@@ -61,10 +63,14 @@ class MailmergeLetterRun(models.Model):
         if self.channel != "mail":
             return super()._render_next_chunk()
         self.ensure_one()
-        pending = self.recipient_line_ids.filtered(lambda line: line.state == "todo")
-        chunk = pending.sorted("sequence")[
-            : self.env["mailmerge.mail"]._get_batch_size()
-        ]
+        size = self.env["mailmerge.mail"]._get_chunk_size()
+        # the next chunk only (and whether there are more): never all the lines
+        pending = self.env["mailmerge.letter.run.line"].search(
+            [("run_id", "=", self.id), ("state", "=", "todo")],
+            order="sequence, id",
+            limit=size + 1,
+        )
+        chunk = pending[:size]
         if chunk:
             chunk._send_mails()
         if not (pending - chunk):

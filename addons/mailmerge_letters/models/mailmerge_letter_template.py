@@ -13,6 +13,8 @@ from odoo.tools.pdf import merge_pdf
 QWEB_EXPRESSION = re.compile(r"""\bt-(?:out|esc|field|raw)=(["'])(.*?)\1""", re.DOTALL)
 INLINE_EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 FIELD_PATH = re.compile(r"^object(\.\w+)+$")
+# what makes a text differ per recipient: QWeb directives and inline expressions
+DYNAMIC = re.compile(r"\bt-[a-z]|\{\{|\$\{")
 
 
 class MailmergeLetterTemplate(models.Model):
@@ -180,9 +182,9 @@ class MailmergeLetterTemplate(models.Model):
         letters = {}
         for lang, res_ids in by_lang.items():
             template = self.with_context(lang=lang)
-            subjects = template._render_field("subject", res_ids, set_lang=lang)
-            bodies = template._render_field("body_html", res_ids, set_lang=lang)
-            signatures = template._render_field("signature", res_ids, set_lang=lang)
+            subjects = template._render_letter_field("subject", res_ids, lang)
+            bodies = template._render_letter_field("body_html", res_ids, lang)
+            signatures = template._render_letter_field("signature", res_ids, lang)
             date = tools.format_date(
                 template.env, fields.Date.context_today(self), lang_code=lang
             )
@@ -197,6 +199,14 @@ class MailmergeLetterTemplate(models.Model):
                     "date": date,
                 }
         return letters
+
+    def _render_letter_field(self, fname, res_ids, lang):
+        """``{res id: rendered fname}``; a text without any expression is the
+        same for everybody and is not rendered per recipient."""
+        value = self[fname]
+        if value and not DYNAMIC.search(value):
+            return dict.fromkeys(res_ids, value)
+        return self._render_field(fname, res_ids, set_lang=lang)
 
     def _render_letters_pdf(self, partners):
         """Bytes of one PDF with the letters of ``partners``, in their order: one

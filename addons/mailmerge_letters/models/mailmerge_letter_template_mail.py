@@ -31,10 +31,14 @@ class MailmergeLetterTemplate(models.Model):
                     Markup("<p>%s: %s</p>")
                     % (env._("Enclosures"), letter["enclosures"])
                 )
-            parts.append(Engine._get_unsubscribe_footer(partner, lang=letter["lang"]))
+            url = partner._get_mailmerge_unsubscribe_url()
+            parts.append(
+                Engine._get_unsubscribe_footer(partner, lang=letter["lang"], url=url)
+            )
             mails[partner_id] = {
                 "subject": letter["subject"],
                 "body_html": Markup("").join(parts),
+                "unsubscribe_url": url,
             }
         return mails
 
@@ -46,6 +50,7 @@ class MailmergeLetterTemplate(models.Model):
         self.ensure_one()
         Engine = self.env["mailmerge.mail"]
         rendered = self._render_letter_mails(partners)
+        email_from = self._get_letter_mail_from()
         vals_list = []
         for partner in partners:
             mail = rendered[partner.id]
@@ -61,7 +66,8 @@ class MailmergeLetterTemplate(models.Model):
                     mail["body_html"],
                     body=Markup("<p><strong>%s</strong></p>%s")
                     % (heading, mail["body_html"]),
-                    email_from=self._get_letter_mail_from(),
+                    email_from=email_from,
+                    unsubscribe_url=mail["unsubscribe_url"],
                 )
             )
         return Engine._create_mails(vals_list)

@@ -56,6 +56,12 @@ class MailmergeMail(models.AbstractModel):
         return int(param.get_param("mail.batch_size") or 0) or 50
 
     @api.model
+    def _get_chunk_size(self):
+        """Mails one step of a serial e-mail run (one background job) queues;
+        they are created in batches of ``_get_batch_size``."""
+        return int(self._get_param("mail_chunk_size", 500) or 0) or 500
+
+    @api.model
     def _get_background_threshold(self):
         """More recipients than this: the mails are created by background jobs,
         fewer at once."""
@@ -112,15 +118,15 @@ class MailmergeMail(models.AbstractModel):
     # Mails
 
     @api.model
-    def _get_unsubscribe_headers(self, partner):
-        url = partner._get_mailmerge_unsubscribe_url()
+    def _get_unsubscribe_headers(self, partner, url=None):
+        url = url or partner._get_mailmerge_unsubscribe_url()
         return {
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
 
     @api.model
-    def _get_unsubscribe_footer(self, partner, lang=None):
+    def _get_unsubscribe_footer(self, partner, lang=None, url=None):
         """The unsubscribe paragraph appended to a serial e-mail's body."""
         env = self.with_context(lang=lang or partner.lang).env
         return Markup(
@@ -128,7 +134,7 @@ class MailmergeMail(models.AbstractModel):
             '<a href="%s" style="color: #888888;">%s</a></p>'
         ) % (
             env._("You no longer want to receive our e-mails?"),
-            partner._get_mailmerge_unsubscribe_url(),
+            url or partner._get_mailmerge_unsubscribe_url(),
             env._("Unsubscribe"),
         )
 
@@ -153,7 +159,11 @@ class MailmergeMail(models.AbstractModel):
             "recipient_ids": [Command.link(partner.id)],
             "is_notification": True,
             "auto_delete": False,
-            "headers": repr(self._get_unsubscribe_headers(partner)),
+            "headers": repr(
+                self._get_unsubscribe_headers(
+                    partner, url=values.pop("unsubscribe_url", None)
+                )
+            ),
         }
         vals.update(values)
         return vals

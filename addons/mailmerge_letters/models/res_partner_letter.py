@@ -82,9 +82,18 @@ class ResPartner(models.Model):
         )
 
     def mail_allowed_qweb_expressions(self):
-        return super().mail_allowed_qweb_expressions() + tuple(
-            expression for expression, __ in self._get_letter_placeholders()
+        return (
+            super().mail_allowed_qweb_expressions()
+            + self._get_letter_placeholder_expressions()
         )
+
+    @api.model
+    @tools.ormcache()
+    def _get_letter_placeholder_expressions(self):
+        """The expressions of ``_get_letter_placeholders``, once per registry:
+        Odoo's rendering asks for every expression of every recipient (a new
+        custom field reloads the registry, and with it this cache)."""
+        return tuple(expression for expression, __ in self._get_letter_placeholders())
 
     @api.model
     def _get_postal_objection_source(self):
