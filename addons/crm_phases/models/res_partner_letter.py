@@ -6,7 +6,7 @@ class ResPartner(models.Model):
     """Placeholders of letter templates the CRM adds: the business fields the
     contact bought in, and the campaign the letter belongs to."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     letter_business_fields = fields.Char(
         compute="_compute_letter_business_fields",

@@ -92,9 +92,7 @@ class TestLetterPlaceholders(TransactionCase):
         wizard = (
             self.env["mailmerge.letter.wizard"]
             .with_user(self.user)
-            .with_context(
-                active_model="crm.campaign.activity", active_ids=activity.ids
-            )
+            .with_context(active_model="crm.campaign.activity", active_ids=activity.ids)
             .create({"template_id": self.template.id})
         )
         self.assertEqual(wizard.campaign_id, self.open_day)

@@ -12,4 +12,3 @@ from . import res_partner_mail
 from . import mailmerge_letter_template_mail
 from . import mailmerge_letter_run_mail
 from . import mailmerge_letter_run_line_mail
-from . import res_config_settings_mail

@@ -177,7 +177,7 @@ class PdfStreamMerger:
 
 
 class MailmergeLetterRun(models.Model):
-    _inherit = "mailmerge.letter.run"
+    _inherit = "mailmerge.letter.run"  # pylint: disable=consider-merging-classes-inherited
 
     part_attachment_ids = fields.Many2many(
         "ir.attachment",

@@ -20,3 +20,14 @@ class ResConfigSettings(models.TransientModel):
         help="Serial letters to more recipients than this are printed by "
         "background jobs; the user is notified when the PDF is ready.",
     )
+    # the bounce limit and the validity of unsubscribe links stay system parameters
+    # (mailmerge_letters.mail_bounce_limit, .unsubscribe_link_validity_days): a
+    # settings field would write its default over the crm_phases.* keys they fall
+    # back to
+    mailmerge_mail_background_recipients = fields.Integer(
+        string="Serial E-mails in the Background From",
+        config_parameter="mailmerge_letters.mail_background_recipients",
+        default=200,
+        help="Serial e-mails to more recipients than this are queued by background "
+        "jobs; the user is notified when all are queued.",
+    )

@@ -10,7 +10,7 @@ class MailmergeLetterWizard(models.TransientModel):
     of all letters from a Word template, or the merge data (CSV/XLSX) of the
     same recipients for Word's own mail merge."""
 
-    _inherit = "mailmerge.letter.wizard"
+    _inherit = "mailmerge.letter.wizard"  # pylint: disable=consider-merging-classes-inherited
 
     output = fields.Selection(
         [
