@@ -176,6 +176,6 @@ class MailmergeMail(models.AbstractModel):
         # to what is mailed, as Odoo's composer does
         Mail = self.env["mail.mail"].sudo()
         mails = Mail
-        for batch in split_every(self._get_batch_size(), vals_list, list):
+        for batch in split_every(self._get_chunk_size(), vals_list, list):
             mails |= Mail.create(batch)
         return mails
