@@ -32,12 +32,13 @@ class MailmergeLetterTemplate(models.Model):
                     % (env._("Enclosures"), letter["enclosures"])
                 )
             url = partner._get_mailmerge_unsubscribe_url()
-            parts.append(
-                Engine._get_unsubscribe_footer(partner, lang=letter["lang"], url=url)
-            )
+            footer = Engine._get_unsubscribe_footer(partner, lang=letter["lang"], url=url)
+            letter_html = Markup("").join(parts)
             mails[partner_id] = {
                 "subject": letter["subject"],
-                "body_html": Markup("").join(parts),
+                "body_html": letter_html + footer,
+                # the history keeps the letter, not the recipient's own link
+                "body_history": letter_html,
                 "unsubscribe_url": url,
             }
         return mails
@@ -65,7 +66,7 @@ class MailmergeLetterTemplate(models.Model):
                     mail["subject"],
                     mail["body_html"],
                     body=Markup("<p><strong>%s</strong></p>%s")
-                    % (heading, mail["body_html"]),
+                    % (heading, mail["body_history"]),
                     email_from=email_from,
                     unsubscribe_url=mail["unsubscribe_url"],
                 )

@@ -155,6 +155,9 @@ class TestSerialEmail(MailmergeRecipientCase):
                 lambda m: "Serial e-mail Solar: Neues zu Solar" in (m.body or "")
             )
             self.assertEqual(len(messages), 1)
+            # the letter as sent, without the recipient's own unsubscribe link
+            self.assertIn("Neues zu Solar", messages.body)
+            self.assertNotIn("/unsubscribe/", messages.body)
             self.assertEqual(line.mail_message_id, messages)
             self.assertEqual(line.state, "done")
 
