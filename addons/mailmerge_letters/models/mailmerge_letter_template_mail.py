@@ -32,7 +32,9 @@ class MailmergeLetterTemplate(models.Model):
                     % (env._("Enclosures"), letter["enclosures"])
                 )
             url = partner._get_mailmerge_unsubscribe_url()
-            footer = Engine._get_unsubscribe_footer(partner, lang=letter["lang"], url=url)
+            footer = Engine._get_unsubscribe_footer(
+                partner, lang=letter["lang"], url=url
+            )
             letter_html = Markup("").join(parts)
             mails[partner_id] = {
                 "subject": letter["subject"],
