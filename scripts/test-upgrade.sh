@@ -139,7 +139,7 @@ expect() {  # expect LABEL SQL VALUE
 }
 info "checks (SQL)"
 expect "versions" "select string_agg(name || '=' || latest_version, ' ' order by name) from ir_module_module where name in ('crm_phases','mailmerge_letters','erp_transfer')" \
-    "crm_phases=18.0.1.7.0 erp_transfer=18.0.1.2.0 mailmerge_letters=18.0.1.3.0"
+    "crm_phases=18.0.1.8.0 erp_transfer=18.0.1.2.0 mailmerge_letters=18.0.1.4.0"
 expect "won lead handed over on its closing date" "select won_handled_date from crm_lead where id = $WON" "2024-05-04 10:00:00"
 expect "lost lead not marked" "select count(*) from crm_lead where id = $WON_LOST and won_handled_date is null" "1"
 expect "open lead not marked" "select count(*) from crm_lead where id = $OPEN and won_handled_date is null" "1"

@@ -3,7 +3,7 @@
     "name": "Mail Merge Letters",
     "summary": "Serial letters and serial e-mails from the CRM: salutations, "
     "recipient rules, opt-outs and merge-data exports",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "CRM Phases Contributors",
