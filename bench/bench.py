@@ -1393,6 +1393,10 @@ def bench_letters_5000(env, repeat, size=5000):
                 ),
                 "last chunk (with the merge)": round(chunk_peaks[-1] / mib, 1),
             },
+            "tracemalloc_peak_mib_per_chunk": [
+                round(peak / mib, 1) for peak in chunk_peaks
+            ],
+            "queries_of_each_chunk": chunk_queries,
             "ru_maxrss_mib": {
                 "before": round(rss_before / 1024, 1),
                 "after": round(rss_after / 1024, 1),
