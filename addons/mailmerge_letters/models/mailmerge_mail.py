@@ -103,7 +103,8 @@ class MailmergeMail(models.AbstractModel):
         the skipped ones, and every address mailed once (the first partner with
         it gets the mail, the others are skipped as ``duplicate``)."""
         reasons = self._get_partner_skip_reasons(partners)
-        to_send = partners.browse()
+        # ids collected, one browse: a union per partner would be quadratic
+        to_send = []
         seen = set()
         for partner in partners:
             if partner in reasons:
@@ -112,8 +113,8 @@ class MailmergeMail(models.AbstractModel):
                 reasons[partner] = "duplicate"
                 continue
             seen.add(partner.email_normalized)
-            to_send |= partner
-        return to_send, reasons
+            to_send.append(partner.id)
+        return partners.browse(to_send), reasons
 
     # Mails
 

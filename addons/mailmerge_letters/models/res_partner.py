@@ -372,12 +372,13 @@ class ResPartner(models.Model):
         Returns ``(recipients, left_out)``: the recipients in the order of the
         selection, and ``{partner: reason}`` for each selected partner left out.
         """
-        recipients = self.browse()
+        # ids collected, one browse: a union per company would be quadratic
+        recipient_ids = {}
         left_out = {}
         for group in self._get_mailing_recipient_groups(channel, within_selection):
-            recipients |= group["recipient"]
+            recipient_ids.update(dict.fromkeys(group["recipient"].ids))
             left_out.update(group["left_out"])
-        return recipients, left_out
+        return self.browse(list(recipient_ids)), left_out
 
     def _get_mailing_recipient_groups(self, channel=None, within_selection=False):
         """The rule of ``_select_mailing_recipients`` per company, for the preview
