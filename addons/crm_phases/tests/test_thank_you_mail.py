@@ -1,10 +1,11 @@
 import ast
-import re
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
 from odoo.tests import HttpCase, tagged, users
 from odoo.tools.misc import hmac
+
+from odoo.addons.mailmerge_letters.tests.common import UnsubscribePageMixin
 
 from ..models.res_partner import mask_email
 from .common import CrmPhasesCampaignCase
@@ -379,7 +380,7 @@ class TestThankYouMail(ThankYouMailCase):
 
 
 @tagged("post_install", "-at_install")
-class TestThankYouUnsubscribe(HttpCase):
+class TestThankYouUnsubscribe(UnsubscribePageMixin, HttpCase):
     """The unsubscribe links of thank-you mails already sent keep working: the
     old ``/crm_phases/unsubscribe/`` route, the undated tokens, the old settings
     (the page itself is tested in mailmerge_letters' ``test_mail_unsubscribe``)."""
@@ -387,33 +388,9 @@ class TestThankYouUnsubscribe(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.partner = cls._create_unsubscriber()
         cls.env["ir.module.module"]._load_module_terms(["crm_phases"], ["de_DE"])
-        cls.partner = cls.env["res.partner"].create(
-            [
-                {
-                    "name": "Ulla Unsubscribe",
-                    "email": "Ulla@Unsubscribe-Test.example",
-                    "lang": "en_US",
-                }
-            ]
-        )
         cls.path = urlparse(cls.partner._get_thank_you_unsubscribe_url()).path
-
-    def _blacklisted(self):
-        return self.env["mail.blacklist"].search(
-            [("email", "=", "ulla@unsubscribe-test.example")]
-        )
-
-    def _log(self):
-        return self.partner.message_ids.filtered(
-            lambda m: "unsubscribe" in (m.body or "").lower()
-        )
-
-    def _csrf_token(self, response):
-        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-        self.assertTrue(match, "the page's form carries a CSRF token")
-        return match.group(1)
 
     def assertNoFullAddress(self, response):
         self.assertNotIn("ulla@unsubscribe-test.example", response.text.lower())

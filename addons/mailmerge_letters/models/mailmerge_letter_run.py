@@ -118,6 +118,20 @@ class MailmergeLetterRun(models.Model):
     def _start(self, template, recipients, skipped, duplex=False, campaign=None):
         """Create the run of ``template`` for ``recipients`` (in order), with
         ``skipped`` (``{partner: reason}``), and render it at once or queue it."""
+        run = self._create_run(
+            template, recipients, skipped, campaign=campaign, duplex=duplex
+        )
+        if len(recipients) > self._get_background_threshold():
+            run._delay_next_chunk()
+        else:
+            while run.state == "queued":
+                run._render_next_chunk()
+        return run
+
+    @api.model
+    def _create_run(self, template, recipients, skipped, campaign=None, **values):
+        """The run of ``template`` with a line per recipient (in order) and per
+        skipped partner (``{partner: reason}``); ``values`` for the run."""
         lines = [
             fields.Command.create({"partner_id": partner.id, "sequence": index})
             for index, partner in enumerate(recipients)
@@ -127,22 +141,16 @@ class MailmergeLetterRun(models.Model):
             )
             for partner, reason in skipped.items()
         ]
-        run = self.create(
+        return self.create(
             [
-                {
-                    "template_id": template.id,
-                    "line_ids": lines,
-                    "duplex": duplex,
-                    "campaign_id": campaign.id if campaign else False,
-                }
+                dict(
+                    values,
+                    template_id=template.id,
+                    line_ids=lines,
+                    campaign_id=campaign.id if campaign else False,
+                )
             ]
         )
-        if len(recipients) > self._get_background_threshold():
-            run._delay_next_chunk()
-        else:
-            while run.state == "queued":
-                run._render_next_chunk()
-        return run
 
     def _delay_next_chunk(self):
         self.ensure_one()

@@ -22,24 +22,8 @@ class MailmergeLetterRun(models.Model):
         """Create the serial e-mail run of ``template`` for ``recipients`` (in
         order), with ``skipped`` (``{partner: reason}``), and queue its mails at
         once or by background jobs."""
-        lines = [
-            fields.Command.create({"partner_id": partner.id, "sequence": index})
-            for index, partner in enumerate(recipients)
-        ] + [
-            fields.Command.create(
-                {"partner_id": partner.id, "state": "skipped", "reason": reason}
-            )
-            for partner, reason in skipped.items()
-        ]
-        run = self.create(
-            [
-                {
-                    "template_id": template.id,
-                    "line_ids": lines,
-                    "channel": "mail",
-                    "campaign_id": campaign.id if campaign else False,
-                }
-            ]
+        run = self._create_run(
+            template, recipients, skipped, campaign=campaign, channel="mail"
         )
         if len(recipients) > self.env["mailmerge.mail"]._get_background_threshold():
             run._delay_next_chunk()

@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -71,3 +73,39 @@ class MailmergeRecipientCase(MailmergeLettersCase):
         cls.private = cls.create_person(
             "Jürgen", "Weiß", email="j.weiss@example.com", **address
         )
+
+
+class UnsubscribePageMixin:
+    """Helpers of the tests of the unsubscribe page (here and in crm_phases, for
+    the links of thank-you mails sent before the page moved): one contact, its
+    blacklist entry, its history notes and the page's CSRF token."""
+
+    unsubscriber_email = "ulla@unsubscribe-test.example"
+
+    @classmethod
+    def _create_unsubscriber(cls):
+        cls.env["res.lang"]._activate_lang("de_DE")
+        return cls.env["res.partner"].create(
+            [
+                {
+                    "name": "Ulla Unsubscribe",
+                    "email": "Ulla@Unsubscribe-Test.example",
+                    "lang": "en_US",
+                }
+            ]
+        )
+
+    def _blacklisted(self):
+        return self.env["mail.blacklist"].search(
+            [("email", "=", self.unsubscriber_email)]
+        )
+
+    def _log(self):
+        return self.partner.message_ids.filtered(
+            lambda m: "unsubscribe" in (m.body or "").lower()
+        )
+
+    def _csrf_token(self, response):
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.assertTrue(match, "the page's form carries a CSRF token")
+        return match.group(1)

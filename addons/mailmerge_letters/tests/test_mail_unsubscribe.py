@@ -1,13 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import re
 from datetime import date, timedelta
 from urllib.parse import urlparse
 
 from odoo.tests import HttpCase, tagged
 
+from .common import UnsubscribePageMixin
+
 
 @tagged("post_install", "-at_install")
-class TestMailUnsubscribe(HttpCase):
+class TestMailUnsubscribe(UnsubscribePageMixin, HttpCase):
     """Opening the unsubscribe link changes nothing (mail scanners open every
     link); the page's confirmation and the mail program's one-click POST
     unsubscribe, and the page undoes it."""
@@ -15,33 +16,9 @@ class TestMailUnsubscribe(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.partner = cls._create_unsubscriber()
         cls.env["ir.module.module"]._load_module_terms(["mailmerge_letters"], ["de_DE"])
-        cls.partner = cls.env["res.partner"].create(
-            [
-                {
-                    "name": "Ulla Unsubscribe",
-                    "email": "Ulla@Unsubscribe-Test.example",
-                    "lang": "en_US",
-                }
-            ]
-        )
         cls.path = urlparse(cls.partner._get_mailmerge_unsubscribe_url()).path
-
-    def _blacklisted(self):
-        return self.env["mail.blacklist"].search(
-            [("email", "=", "ulla@unsubscribe-test.example")]
-        )
-
-    def _log(self):
-        return self.partner.message_ids.filtered(
-            lambda m: "unsubscribe" in (m.body or "").lower()
-        )
-
-    def _csrf_token(self, response):
-        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-        self.assertTrue(match, "the page's form carries a CSRF token")
-        return match.group(1)
 
     def test_get_asks_and_changes_nothing(self):
         self.assertTrue(self.path.startswith("/mailmerge_letters/unsubscribe/"))

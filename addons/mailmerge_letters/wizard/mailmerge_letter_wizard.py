@@ -99,10 +99,17 @@ class MailmergeLetterWizard(models.TransientModel):
             return self.env["res.partner"]
         return records.partner_id
 
+    def _select_recipients(self):
+        """``(recipients, {partner: reason})`` of the selection by the rule of
+        the wizard's channel (here: letters)."""
+        self.ensure_one()
+        # _origin: in the form's onchange the selection holds new records
+        return self.partner_ids._origin._select_letter_recipients()
+
     @api.depends("partner_ids")
     def _compute_recipients(self):
         for wizard in self:
-            recipients, skipped = wizard.partner_ids._origin._select_letter_recipients()
+            recipients, skipped = wizard._select_recipients()
             wizard.recipient_ids = recipients
             wizard.recipient_count = len(recipients)
             wizard.skipped_line_ids = [fields.Command.clear()] + [
@@ -132,7 +139,7 @@ class MailmergeLetterWizard(models.TransientModel):
         """Render the letters (in the background for large runs) and open the
         run."""
         self.ensure_one()
-        recipients, skipped = self.partner_ids._select_letter_recipients()
+        recipients, skipped = self._select_recipients()
         if not recipients:
             raise UserError(self.env._("No recipient left to write to."))
         self.template_id._check_letter_placeholders()

@@ -17,22 +17,15 @@ class MailmergeLetterWizard(models.TransientModel):
         "per recipient, queued in Odoo's outgoing mail.",
     )
 
+    def _select_recipients(self):
+        if self.channel != "mail":
+            return super()._select_recipients()
+        return self.partner_ids._origin._select_mail_recipients()
+
     @api.depends("partner_ids", "channel")
     def _compute_recipients(self):
-        mails = self.filtered(lambda wizard: wizard.channel == "mail")
-        res = super(MailmergeLetterWizard, self - mails)._compute_recipients()
-        for wizard in mails:
-            # _origin: in the form's onchange the selection holds new records
-            recipients, skipped = wizard.partner_ids._origin._select_mail_recipients()
-            wizard.recipient_ids = recipients
-            wizard.recipient_count = len(recipients)
-            wizard.skipped_line_ids = [fields.Command.clear()] + [
-                fields.Command.create({"partner_id": partner.id, "reason": reason})
-                for partner, reason in skipped.items()
-            ]
-            if wizard.preview_partner_id not in recipients:
-                wizard.preview_partner_id = recipients[:1]
-        return res
+        # the recipients follow the channel too
+        return super()._compute_recipients()
 
     @api.depends("template_id", "preview_partner_id", "channel", "campaign_id")
     def _compute_preview_html(self):
@@ -66,7 +59,8 @@ class MailmergeLetterWizard(models.TransientModel):
                 )
             )
         self.template_id._check_letter_placeholders()
-        recipients, skipped = self.partner_ids._select_mail_recipients()
+        self.channel = "mail"
+        recipients, skipped = self._select_recipients()
         if not recipients:
             raise UserError(self.env._("No recipient left to e-mail."))
         run = self.env["mailmerge.letter.run"]._start_mail(

@@ -46,7 +46,7 @@ class MailmergeLetterWizard(models.TransientModel):
         """The Word document or the merge data of the recipients (after the
         recipient rule and the skips), as a download."""
         self.ensure_one()
-        recipients, __ = self.partner_ids._select_letter_recipients()
+        recipients, __ = self._select_recipients()
         if not recipients:
             raise UserError(self.env._("No recipient left to write to."))
         if self.output == "docx":
